@@ -1,0 +1,33 @@
+# make demo   – set up (system packages, .venv) and build the shipped campaign into out/
+# make test   – set up and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core \
+	fonts-crosextra-carlito python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: demo test setup system-deps clean
+
+demo: setup
+	$(BIN)/wir-letters check
+	$(BIN)/wir-letters build
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+setup: system-deps $(VENV)/.installed
+
+system-deps:
+	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then echo "system packages: present"; else \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+		--no-install-recommends $(APT_PACKAGES); fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf out .pytest_cache

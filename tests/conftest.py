@@ -1,0 +1,135 @@
+"""Shared fixtures: tiny campaigns built by the tests themselves, a fake converter, CLI runner."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+from pypdf import PdfWriter
+
+from wir_letters import cli
+from wir_letters.convert import ConversionJob
+from wir_letters.files import write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+
+RECIPIENTS = [
+    {"id": "landkreis-fulda", "name": "Kreisausschuss des Landkreises Fulda", "kind": "landkreis",
+     "street": "Wörthstraße 15", "postcode": "36037", "city": "Fulda",
+     "contact_salutation": "Frau", "contact_role": "Landrätin", "contact_title": "Dr.",
+     "contact_first_name": "Anna", "contact_last_name": "Beispiel"},
+    {"id": "kassel", "name": "Magistrat der Stadt Kassel", "kind": "kreisfreie_stadt",
+     "street": "Obere Königsstraße 8", "postcode": "34117", "city": "Kassel"},
+    {"id": "fulda", "name": "Magistrat der Stadt Fulda", "kind": "sonderstatusstadt",
+     "street": "Schlossstraße 1", "postcode": "36037", "city": "Fulda"},
+]
+
+
+def make_template(path: Path, paragraphs: Sequence[str], header: str | None = None,
+                  footer: str | None = None) -> Path:
+    """Write a DOCX whose paragraphs (one run each) hold the given template text."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if header is not None:
+        document.sections[0].header.paragraphs[0].text = header
+    if footer is not None:
+        document.sections[0].footer.paragraphs[0].text = footer
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(path)
+    return path
+
+
+def blank_pdf(pages: int = 1) -> bytes:
+    """Return a PDF of blank A4 pages."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class FakeConverter:
+    """Stands in for LibreOffice in unit tests: one blank page per document (e2e tests use the real one)."""
+
+    def __init__(self, fail: Sequence[str] = ()) -> None:
+        self.fail = set(fail)
+        self.converted: list[Path] = []
+
+    def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]:
+        errors = {}
+        for job in jobs:
+            self.converted.append(job.source)
+            if job.source.parent.name in self.fail:
+                errors[job.target] = f"LibreOffice produced no PDF for {job.source}"
+                continue
+            write_atomic(job.target, blank_pdf())
+        return errors
+
+
+def write_campaign(folder: Path, recipients: list[dict[str, str]] | None = None, **overrides: object) -> Path:
+    """Write a small campaign (letter + call + 2-page attachment) into ``folder``; return its path."""
+    make_template(folder / "templates" / "letter.docx", [
+        "{% for line in address_lines %}{{ line }}, {% endfor %}",
+        "{{ salutation }}",
+        "Brief an {{ recipient.name }} in {{ recipient.postcode }} {{ recipient.city }}.",
+        "Datum: {{ campaign.date|date_de }}",
+    ], header="{{ sender.authority }}", footer="{{ sender.street }}")
+    make_template(folder / "templates" / "call.docx", ["Ausschreibung für {{ recipient.name }}"])
+    (folder / "templates" / "plan.pdf").write_bytes(blank_pdf(2))
+    (folder / "recipients.yaml").write_text(
+        yaml.safe_dump({"recipients": recipients if recipients is not None else RECIPIENTS}, allow_unicode=True),
+        encoding="utf-8")
+    data: dict[str, object] = {
+        "title": "Testkampagne",
+        "date": "2017-01-16",
+        "sender": {"authority": "Hessisches Ministerium für Soziales und Integration",
+                   "street": "Dostojewskistraße 4"},
+        "recipients": "recipients.yaml",
+        "documents": [
+            {"id": "letter", "title": "Anschreiben", "template": "templates/letter.docx"},
+            {"id": "call", "title": "Ausschreibung", "template": "templates/call.docx",
+             "when": 'kind != "landkreis"'},
+        ],
+        "attachments": [{"title": "Aktionsplan II", "file": "templates/plan.pdf"}],
+        "output": {"folder": "out"},
+    }
+    data.update(overrides)
+    path = folder / "campaign.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def campaign_file(tmp_path: Path) -> Path:
+    return write_campaign(tmp_path)
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run ``wir-letters ARGS`` in-process and return its exit code, stdout and stderr."""
+
+    def run(*args: str, cwd: Path | None = None) -> CliResult:
+        if cwd:
+            monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        try:
+            cli.main(list(args))
+            code = 0
+        except SystemExit as done:
+            code = int(done.code or 0)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+

@@ -1,0 +1,5 @@
+"""``python -m wir_letters`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""One PDF per recipient: the filled documents, then the attachments, one bookmark each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader, PdfWriter
+
+from .files import write_atomic
+
+
+@dataclass(frozen=True)
+class BundlePart:
+    """A PDF to put in the bundle, with the bookmark title it gets."""
+
+    title: str
+    pdf: Path
+
+
+def pdf_date(day: dt.date) -> str:
+    """Return a PDF date string (``D:20170120000000``) for a fixed, reproducible timestamp."""
+    return f"D:{day:%Y%m%d}000000"
+
+
+def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date) -> int:
+    """Merge ``parts`` into ``target`` (atomically) with an outline entry per part.
+
+    Returns:
+        The page count of the bundle.
+    """
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(part.pdf), outline_item=part.title, import_outline=False)
+    writer.add_metadata({
+        "/Title": title,
+        "/Author": author,
+        "/Producer": "wir_letters (pypdf)",
+        "/CreationDate": pdf_date(day),
+        "/ModDate": pdf_date(day),
+    })
+    writer.page_mode = "/UseOutlines"
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    write_atomic(target, buffer.getvalue())
+    return len(writer.pages)
+
+
+def page_count(pdf: Path) -> int:
+    """Return the number of pages of a PDF file."""
+    return len(PdfReader(pdf).pages)

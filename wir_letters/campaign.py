@@ -1,0 +1,165 @@
+"""campaign.yaml: one mailing (sender, recipients, documents, attachments, output), validated."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import CampaignError, Problem
+from .german import LetterRules
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sender(BaseModel):
+    """The sending authority and the information block of the letter."""
+
+    model_config = _STRICT
+    authority: str
+    unit: str = ""
+    return_line: str = ""
+    street: str = ""
+    postcode: str = ""
+    city: str = ""
+    phone: str = ""
+    fax: str = ""
+    email: str = ""
+    web: str = ""
+    reference: str = ""  # Geschäftszeichen
+    document_no: str = ""  # Dokument-Nr.
+    clerk: str = ""  # Bearbeiter/in
+    clerk_phone: str = ""  # Durchwahl
+    clerk_fax: str = ""
+    clerk_email: str = ""
+    signatory: str = ""
+    signatory_title: str = ""
+    specialist: str = ""
+    extra: dict[str, str] = {}
+
+
+class Document(BaseModel):
+    """A Word template filled for each recipient; ``when`` selects the recipients that get it."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    template: Path
+    when: str | None = None
+
+
+class Attachment(BaseModel):
+    """A fixed PDF appended to every bundle after the documents."""
+
+    model_config = _STRICT
+    title: str
+    file: Path
+
+
+class Output(BaseModel):
+    model_config = _STRICT
+    folder: Path = Path("out")
+    bundle_name: str = "{id}.pdf"
+
+
+class Campaign(BaseModel):
+    """A validated campaign; all paths are absolute (resolved against the campaign file)."""
+
+    model_config = _STRICT
+    title: str
+    date: dt.date
+    sender: Sender
+    recipients: Path
+    documents: list[Document] = Field(min_length=1)
+    attachments: list[Attachment] = []
+    output: Output = Output()
+    letter_rules: LetterRules = LetterRules()
+    source: Path = Path("campaign.yaml")
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.parent
+
+
+def load_campaign(path: Path | str) -> Campaign:
+    """Read ``campaign.yaml``, validate every key and check that every named file exists.
+
+    Raises:
+        CampaignError: naming the file, the key and what is wrong, for every problem found.
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise CampaignError(Problem(str(path), "campaign file not found",
+                                    fix="pass -c PATH or run in the folder that holds campaign.yaml"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise CampaignError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
+    if not isinstance(data, dict):
+        raise CampaignError(Problem(str(path), "expected a mapping of keys (title, sender, documents, ...)"))
+    if "source" in data:
+        raise CampaignError(Problem(str(path), "unknown key", field="source", fix="remove it"))
+    try:
+        campaign = Campaign.model_validate({**_resolve_paths(data, path.parent), "source": path})
+    except ValidationError as err:
+        raise CampaignError([_problem(path, e) for e in err.errors()]) from err
+    _check_files(campaign)
+    _check_unique_ids(campaign)
+    return campaign
+
+
+def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Make the file paths of the raw YAML absolute, relative to the campaign folder."""
+    data = dict(data)
+
+    def absolute(value: Any) -> Any:
+        return str(base / value) if isinstance(value, str) else value
+
+    if "recipients" in data:
+        data["recipients"] = absolute(data["recipients"])
+    for key, path_key in (("documents", "template"), ("attachments", "file")):
+        if isinstance(data.get(key), list):
+            data[key] = [
+                {**item, path_key: absolute(item.get(path_key))} if isinstance(item, dict) and path_key in item
+                else item
+                for item in data[key]
+            ]
+    if isinstance(data.get("output"), dict) and "folder" in data["output"]:
+        data["output"] = {**data["output"], "folder": absolute(data["output"]["folder"])}
+    return data
+
+
+def _problem(path: Path, error: Any) -> Problem:
+    key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in error["loc"])
+    key = key.replace(".[", "[")
+    if error["type"] == "extra_forbidden":
+        return Problem(str(path), "unknown key", field=key, fix="check the spelling or remove it")
+    if error["type"] == "missing":
+        return Problem(str(path), "required key is missing", field=key, fix="add it")
+    return Problem(str(path), f"{error['msg']} (got {error.get('input')!r})", field=key)
+
+
+def _check_files(campaign: Campaign) -> None:
+    problems = []
+    src = str(campaign.source)
+    if not campaign.recipients.is_file():
+        problems.append(Problem(src, f"file not found: {campaign.recipients}", field="recipients"))
+    for i, doc in enumerate(campaign.documents):
+        if not doc.template.is_file():
+            problems.append(Problem(src, f"template not found: {doc.template}", field=f"documents[{i}].template"))
+    for i, att in enumerate(campaign.attachments):
+        if not att.file.is_file():
+            problems.append(Problem(src, f"attachment not found: {att.file}", field=f"attachments[{i}].file"))
+    if problems:
+        raise CampaignError(problems)
+
+
+def _check_unique_ids(campaign: Campaign) -> None:
+    ids = [doc.id for doc in campaign.documents]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CampaignError(Problem(str(campaign.source), f"duplicate document id(s): {', '.join(duplicates)}",
+                                    field="documents", fix="give every document its own id"))

@@ -1,0 +1,105 @@
+"""The ``wir-letters`` command line: the only module that prints or exits.
+
+Exit codes: 0 success, 1 a problem in the user's input, 2 wrong usage, 3 the environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from .build import BuildResult, build
+from .campaign import Campaign, load_campaign
+from .check import check as run_check
+from .errors import InputError, Problem, WirLettersError
+from .recipients import load_recipients
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+
+console = Console(stderr=False, highlight=False, soft_wrap=True)
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+campaign_option = click.option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
+                               default=Path("campaign.yaml"), show_default=True, help="The campaign file.")
+recipients_option = click.option("--recipients", type=click.Path(path_type=Path),
+                                 help="Use this recipient list (.yaml, .csv, .xlsx) instead of the campaign's.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="wir-letters")
+def cli() -> None:
+    """Fill Word templates for each recipient, convert them to PDF and bundle them."""
+
+
+@cli.command("build")
+@campaign_option
+@recipients_option
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
+@click.option("--only", multiple=True, metavar="ID", help="Build only these recipients (repeat or comma-separate).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
+def build_command(campaign_path: Path, recipients: Path | None, out: Path | None,
+                  only: Sequence[str], jobs: int | None) -> None:
+    """Build one PDF bundle per recipient into the output folder."""
+    campaign = load_campaign(campaign_path)
+    listed = load_recipients(recipients) if recipients else None
+    ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
+    result = build(campaign, listed, out=out, only=ids or None, jobs=jobs,
+                   reporter=lambda r: console.print(f"  {'✓' if r.ok else '✗'} {r.id}", markup=False))
+    _summary(result)
+    if result.failed:
+        sys.exit(EXIT_INPUT)
+
+
+@cli.command("check")
+@campaign_option
+@recipients_option
+def check_command(campaign_path: Path, recipients: Path | None) -> None:
+    """Validate campaign, recipients and templates without writing anything; list every problem."""
+    campaign = load_campaign(campaign_path)
+    problems = run_check(campaign, recipients)
+    if problems:
+        _print_problems(problems)
+        errors.print(f"{len(problems)} problem(s) found.", markup=False)
+        sys.exit(EXIT_INPUT)
+    console.print(f"OK: {_describe(campaign, recipients)}", markup=False)
+
+
+def _describe(campaign: Campaign, recipients: Path | None) -> str:
+    count = len(load_recipients(recipients or campaign.recipients))
+    return f"{count} recipients, {len(campaign.documents)} documents, {len(campaign.attachments)} attachments"
+
+
+def _summary(result: BuildResult) -> None:
+    built = len(result.results) - len(result.failed)
+    console.print(f"Built {built} of {len(result.results)} bundles in {result.out}", markup=False)
+    for failed in result.failed:
+        errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
+
+
+def _print_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        errors.print(f"error: {problem}", markup=False)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the CLI; turn wir_letters errors into a message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="wir-letters", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(EXIT_USAGE)
+    except click.Abort:
+        errors.print("Aborted.")
+        sys.exit(EXIT_INPUT)
+    except InputError as err:
+        _print_problems(err.problems)
+        sys.exit(err.exit_code)
+    except WirLettersError as err:
+        errors.print(f"error: {err}", markup=False)
+        sys.exit(err.exit_code)

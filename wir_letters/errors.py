@@ -1,0 +1,67 @@
+"""Exception hierarchy: input problems (exit 1) versus environment problems (exit 3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the user's input, with the place it was found and the fix."""
+
+    file: str
+    message: str
+    where: str = ""  # row, recipient or key
+    field: str = ""  # column, template tag or campaign key
+    fix: str = ""
+
+    def __str__(self) -> str:
+        place = ": ".join(p for p in (self.file, self.where, self.field) if p)
+        text = f"{place}: {self.message}" if place else self.message
+        return f"{text} ({self.fix})" if self.fix else text
+
+
+class WirLettersError(Exception):
+    """Base class of every error wir_letters raises on purpose."""
+
+    exit_code = 1
+
+
+class InputError(WirLettersError):
+    """The user's campaign, recipients or templates are wrong; carries every problem found."""
+
+    exit_code = 1
+
+    def __init__(self, problems: list[Problem] | Problem | str) -> None:
+        if isinstance(problems, str):
+            problems = Problem(file="", message=problems)
+        self.problems: list[Problem] = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class CampaignError(InputError):
+    """campaign.yaml is missing, malformed, or names files that do not exist."""
+
+
+class RecipientError(InputError):
+    """A recipient list or one of its rows is invalid; ``columns`` holds the header when it was read."""
+
+    columns: set[str] | None = None
+
+
+class TemplateError(InputError):
+    """A template cannot be parsed or rendered for a recipient."""
+
+
+class EnvironmentProblem(WirLettersError):
+    """The machine lacks something wir_letters needs (LibreOffice) or it failed."""
+
+    exit_code = 3
+
+
+class ConverterMissing(EnvironmentProblem):
+    """LibreOffice (soffice) is not installed or not found."""
+
+
+class ConversionError(EnvironmentProblem):
+    """LibreOffice ran but did not produce a PDF."""

@@ -1,0 +1,128 @@
+"""German letter conventions: dates, amounts, DIN 5008 address lines and salutations.
+
+Formatting is delegated to Babel (CLDR data), so month names and digit grouping do not
+depend on the operating system's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+from pydantic import BaseModel, ConfigDict
+
+LOCALE = "de_DE"
+NBSP = "\u00a0"
+MAX_ADDRESS_LINES = 6  # DIN 5008 Anschriftzone: 6 lines below the return line
+
+Number = int | float | Decimal
+
+
+def date_de(value: dt.date | str) -> str:
+    """Return the long German date, e.g. ``26. November 2026``; ISO strings are accepted."""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value)
+    return format_date(value, "d. MMMM y", locale=LOCALE)
+
+
+def money(value: Number, currency: str = "EUR") -> str:
+    """Return an amount in German notation, e.g. ``1.600.000,00 €`` (non-breaking space)."""
+    return format_currency(value, currency, locale=LOCALE)
+
+
+def mio(value: Number, unit: str = "Euro") -> str:
+    """Return a large amount in words, e.g. ``8,85 Mio. Euro`` or ``1,6 Mrd. Euro``."""
+    scale, word = (1_000_000_000, "Mrd.") if abs(value) >= 1_000_000_000 else (1_000_000, "Mio.")
+    number = format_decimal(Decimal(str(value)) / scale, format="#,##0.###", locale=LOCALE)
+    return f"{number}{NBSP}{word}{NBSP}{unit}"
+
+
+class LetterRules(BaseModel):
+    """Salutation and address-line patterns, keyed by ``contact_salutation`` (Frau/Herr).
+
+    Patterns are ``str.format`` strings over ``role``, ``title``, ``first_name`` and
+    ``last_name``; runs of spaces are folded and a space before a comma is dropped.
+    A campaign may override any of them under ``letter_rules:``.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    salutation_with_role: dict[str, str] = {
+        "Frau": "Sehr geehrte Frau {role},",
+        "Herr": "Sehr geehrter Herr {role},",
+    }
+    salutation_with_name: dict[str, str] = {
+        "Frau": "Sehr geehrte Frau {title} {last_name},",
+        "Herr": "Sehr geehrter Herr {title} {last_name},",
+    }
+    salutation_fallback: str = "Sehr geehrte Damen und Herren,"
+    address_contact: dict[str, str] = {
+        "Frau": "Frau {role} {title} {first_name} {last_name}",
+        "Herr": "Herrn {role} {title} {first_name} {last_name}",
+    }
+    address_contact_without_salutation: str = "{title} {first_name} {last_name}"
+
+
+def _fill(pattern: str, fields: Mapping[str, str]) -> str:
+    text = pattern.format(
+        role=fields.get("contact_role", ""),
+        title=fields.get("contact_title", ""),
+        first_name=fields.get("contact_first_name", ""),
+        last_name=fields.get("contact_last_name", ""),
+    )
+    return re.sub(r"\s+([,.])", r"\1", " ".join(text.split()))
+
+
+def _salutation_key(fields: Mapping[str, str], patterns: Mapping[str, str]) -> str | None:
+    """Return the key of ``patterns`` that matches the recipient's Frau/Herr(n), if any."""
+    given = fields.get("contact_salutation", "").strip().lower().rstrip(".")
+    given = "herr" if given == "herrn" else given
+    return next((key for key in patterns if key.lower() == given), None)
+
+
+def salutation(fields: Mapping[str, str], rules: LetterRules | None = None) -> str:
+    """Return the Anrede: by office title, else by name, else ``Sehr geehrte Damen und Herren,``."""
+    rules = rules or LetterRules()
+    role = fields.get("contact_role", "").strip()
+    last_name = fields.get("contact_last_name", "").strip()
+    if role and (key := _salutation_key(fields, rules.salutation_with_role)):
+        return _fill(rules.salutation_with_role[key], fields)
+    if last_name and (key := _salutation_key(fields, rules.salutation_with_name)):
+        return _fill(rules.salutation_with_name[key], fields)
+    return rules.salutation_fallback
+
+
+def contact_line(fields: Mapping[str, str], rules: LetterRules | None = None) -> str:
+    """Return the person line of the address (``Frau Landrätin Dr. Anna Beispiel``) or ``""``."""
+    rules = rules or LetterRules()
+    role = fields.get("contact_role", "").strip()
+    last_name = fields.get("contact_last_name", "").strip()
+    key = _salutation_key(fields, rules.address_contact)
+    if key and (role or last_name):
+        return _fill(rules.address_contact[key], fields)
+    if last_name:
+        return _fill(rules.address_contact_without_salutation, fields)
+    return ""
+
+
+def address_lines(fields: Mapping[str, str], rules: LetterRules | None = None) -> list[str]:
+    """Return the DIN 5008 address lines: authority, department, contact, street, postcode city.
+
+    Empty parts are left out, so the address never has a blank line; a line break inside a
+    cell starts a new line. The caller checks the
+    count against ``MAX_ADDRESS_LINES``.
+    """
+    place = f"{fields.get('postcode', '').strip()} {fields.get('city', '').strip()}".strip()
+    parts = [
+        fields.get("name", ""),
+        fields.get("department", ""),
+        contact_line(fields, rules),
+        fields.get("street", ""),
+        place,
+    ]
+    lines = [line for part in parts for line in part.splitlines()]  # Alt+Enter in an Excel cell
+    return [" ".join(line.split()) for line in lines if line.strip()]

@@ -1,0 +1,121 @@
+"""What to build for whom: the documents each recipient gets, their output paths and context."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import german
+from .campaign import Campaign, Document
+from .errors import Problem
+from .recipients import Recipient
+from .render import when_applies
+
+CONTEXT_NAMES = ("recipient", "sender", "campaign", "document", "address_lines", "salutation", "enclosures")
+_TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    document: Document
+    docx: Path
+    pdf: Path
+
+
+@dataclass(frozen=True)
+class RecipientPlan:
+    """One recipient's outputs: the documents it gets (in campaign order) and its bundle."""
+
+    recipient: Recipient
+    documents: tuple[DocumentPlan, ...]
+    bundle: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.documents[0].docx.parent if self.documents else self.bundle.parent / self.recipient.id
+
+
+def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> RecipientPlan:
+    """Select the recipient's documents by their ``when`` rules and name every output file.
+
+    Raises:
+        InputError subclasses are not raised here; rule errors come back as ``Problem`` via
+        ``rule_problem`` so that one bad rule fails only the recipients it touches.
+    """
+    folder = out / recipient.id
+    documents = tuple(
+        DocumentPlan(doc, folder / f"{doc.id}.docx", folder / f"{doc.id}.pdf")
+        for doc in campaign.documents
+        if when_applies(doc.when, recipient.fields)
+    )
+    return RecipientPlan(recipient, documents, out / bundle_name(campaign, recipient))
+
+
+def rule_problem(campaign: Campaign, recipient: Recipient, err: jinja2.TemplateError) -> Problem:
+    """Describe a ``when`` rule that failed for a recipient."""
+    rules = ", ".join(f"{d.id}: {d.when}" for d in campaign.documents if d.when)
+    return Problem(str(campaign.source), f"a 'when' rule failed: {err}", where=f"recipient {recipient.id}",
+                   field=f"documents.when ({rules})", fix="use recipient columns and Jinja syntax, e.g. kind != \"landkreis\"")
+
+
+def bundle_name(campaign: Campaign, recipient: Recipient) -> str:
+    """Fill the bundle name pattern and make it a safe, transliterated file name.
+
+    Raises:
+        KeyError: when the pattern names a column the recipient list lacks.
+    """
+    name = campaign.output.bundle_name.format_map(recipient.fields)
+    return safe_file_name(name)
+
+
+def safe_file_name(name: str) -> str:
+    """Return ``name`` as one NFC, ASCII-transliterated path component without separators."""
+    name = unicodedata.normalize("NFC", name).translate(_TRANSLIT)
+    name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^A-Za-z0-9._ -]+", "_", name).strip(" .")
+    return name or "_"
+
+
+def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan) -> dict[str, Any]:
+    """Return the template context for one document of one recipient."""
+    fields = plan.recipient.fields
+    titles = [d.document.title for d in plan.documents] + [a.title for a in campaign.attachments]
+    return {
+        "recipient": dict(fields),
+        "sender": campaign.sender.model_dump(),
+        "campaign": {"title": campaign.title, "date": campaign.date},
+        "document": {"id": document.document.id, "title": document.document.title},
+        "address_lines": german.address_lines(fields, campaign.letter_rules),
+        "salutation": german.salutation(fields, campaign.letter_rules),
+        "enclosures": [t for t in titles if t != document.document.title],
+    }
+
+
+def address_problem(campaign: Campaign, recipient: Recipient) -> Problem | None:
+    """Return a problem when the address has more lines than the DIN 5008 address zone holds."""
+    lines = german.address_lines(recipient.fields, campaign.letter_rules)
+    if len(lines) <= german.MAX_ADDRESS_LINES:
+        return None
+    return Problem(str(recipient.source), f"the address has {len(lines)} lines, the DIN 5008 address field "
+                   f"holds {german.MAX_ADDRESS_LINES}: {' / '.join(lines)}", where=f"{recipient.place}",
+                   field="address", fix="shorten it: drop the department or the contact line")
+
+
+def select(recipients: Sequence[Recipient], only: Sequence[str] | None) -> list[Recipient]:
+    """Return the recipients named in ``only`` (all when empty), in list order.
+
+    Raises:
+        KeyError: naming the ids that are not in the list.
+    """
+    if not only:
+        return list(recipients)
+    unknown = sorted(set(only) - {r.id for r in recipients})
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    return [r for r in recipients if r.id in set(only)]
