@@ -65,7 +65,7 @@ def test_only_builds_the_named_recipients_and_keeps_the_manifest(campaign_file: 
     campaign = load_campaign(campaign_file)
     build(campaign, converter=FakeConverter())
     converter = FakeConverter()
-    result = build(campaign, only=["fulda"], converter=converter)
+    result = build(campaign, only=["fulda"], force=True, converter=converter)
     assert [r.id for r in result.results] == ["fulda"]
     assert {p.parent.name for p in converter.converted} == {"fulda"}
     manifest = json.loads((campaign_file.parent / "out" / "manifest.json").read_text("utf-8"))

@@ -6,13 +6,14 @@ Exit codes: 0 success, 1 a problem in the user's input, 2 wrong usage, 3 the env
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from .build import BuildResult, build
+from .build import BuildResult, RecipientResult, assess_all, build
 from .campaign import Campaign, load_campaign
 from .check import check as run_check
 from .errors import InputError, Problem, WirLettersError
@@ -41,17 +42,46 @@ def cli() -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
 @click.option("--only", multiple=True, metavar="ID", help="Build only these recipients (repeat or comma-separate).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
-def build_command(campaign_path: Path, recipients: Path | None, out: Path | None,
-                  only: Sequence[str], jobs: int | None) -> None:
-    """Build one PDF bundle per recipient into the output folder."""
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--retry-failed", is_flag=True, help="Rebuild only the recipients whose last build failed.")
+def build_command(campaign_path: Path, recipients: Path | None, out: Path | None, only: Sequence[str],
+                  jobs: int | None, force: bool, retry_failed: bool) -> None:
+    """Build one PDF bundle per recipient; only what changed since the last build is redone."""
     campaign = load_campaign(campaign_path)
     listed = load_recipients(recipients) if recipients else None
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
-    result = build(campaign, listed, out=out, only=ids or None, jobs=jobs,
-                   reporter=lambda r: console.print(f"  {'✓' if r.ok else '✗'} {r.id}", markup=False))
+    result = build(campaign, listed, out=out, only=ids or None, jobs=jobs, force=force,
+                   retry_failed=retry_failed, reporter=_report)
     _summary(result)
     if result.failed:
         sys.exit(EXIT_INPUT)
+
+
+@cli.command("status")
+@campaign_option
+@recipients_option
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
+def status_command(campaign_path: Path, recipients: Path | None, out: Path | None) -> None:
+    """Show what a build would do for each recipient, and why, without writing anything."""
+    campaign = load_campaign(campaign_path)
+    listed = load_recipients(recipients or campaign.recipients)
+    statuses, unplanned = assess_all(campaign, listed, Path(out or campaign.output.folder).resolve())
+    for status in statuses:
+        console.print(f"{status.id}: {status.state}" + "".join(f"\n    {r}" for r in status.reasons), markup=False)
+    for result in unplanned:
+        console.print(f"{result.id}: error\n    {result.error}", markup=False)
+    counts = Counter(s.state for s in statuses) + Counter("error" for _ in unplanned)
+    console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
+
+
+def _report(result: RecipientResult) -> None:
+    if not result.ok:
+        mark = "✗ failed"
+    elif result.status is not None and not result.status.needs_build:
+        mark = "· up to date"
+    else:
+        mark = "✓ built"
+    console.print(f"  {mark:13} {result.id}", markup=False)
 
 
 @cli.command("check")
@@ -74,8 +104,12 @@ def _describe(campaign: Campaign, recipients: Path | None) -> str:
 
 
 def _summary(result: BuildResult) -> None:
-    built = len(result.results) - len(result.failed)
-    console.print(f"Built {built} of {len(result.results)} bundles in {result.out}", markup=False)
+    built = sum(1 for r in result.results if r.ok and r.status is not None and r.status.needs_build)
+    fresh = sum(1 for r in result.results if r.ok and r.status is not None and not r.status.needs_build)
+    console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
+                  f"({len(result.results)} recipients) in {result.out}", markup=False)
+    for rid in result.removed:
+        console.print(f"removed from the list: {rid} (outputs moved to _removed/{rid})", markup=False)
     for failed in result.failed:
         errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from typing import Protocol
 
 from .errors import ConversionError, ConverterMissing
 from .files import write_atomic
+from .pdfnorm import normalize_pdf
 
 INSTALL_HINT = (
     "install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
@@ -56,8 +58,9 @@ class LibreOfficeConverter:
     """Converts in ``workers`` parallel soffice processes, each with a private profile folder."""
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 120.0,
-                 soffice: str | None = None) -> None:
+                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1)) -> None:
         self.soffice = soffice or find_soffice()
+        self.day = day  # the date written into every PDF, so that PDFs are reproducible
         self.profile_root = profile_root
         self.workers = max(1, workers)
         self.timeout = timeout
@@ -113,11 +116,10 @@ class LibreOfficeConverter:
             raise ConversionError(
                 f"LibreOffice did not finish {len(files)} conversion(s) within {timeout:.0f} s") from err
 
-    @staticmethod
-    def _collect(job: ConversionJob, produced: Path) -> str:
+    def _collect(self, job: ConversionJob, produced: Path) -> str:
         if not produced.is_file() or produced.stat().st_size == 0:
             return f"LibreOffice produced no PDF for {job.source}; open it in Word or LibreOffice to check it"
-        write_atomic(job.target, produced.read_bytes())
+        write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day))
         return ""
 
 

@@ -65,3 +65,7 @@ class ConverterMissing(EnvironmentProblem):
 
 class ConversionError(EnvironmentProblem):
     """LibreOffice ran but did not produce a PDF."""
+
+
+class BuildLocked(EnvironmentProblem):
+    """Another build is writing the same output folder."""

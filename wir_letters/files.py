@@ -1,10 +1,13 @@
-"""Crash-safe file writing: a temporary file in the target folder, then an atomic rename."""
+"""Crash-safe files: atomic writes (temporary file, then rename), hashing, locking, retiring."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -30,3 +33,41 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` for the block; the OS frees it if the process dies.
+
+    Raises:
+        BlockingIOError: when another process holds the lock.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def retire(paths: list[Path], folder: Path) -> list[Path]:
+    """Move existing ``paths`` into ``folder`` (a new numbered folder if it exists); return new paths."""
+    existing = [p for p in paths if p.exists()]
+    if not existing:
+        return []
+    target, n = folder, 1
+    while target.exists():
+        n += 1
+        target = folder.with_name(f"{folder.name}-{n}")
+    target.mkdir(parents=True)
+    moved = []
+    for path in existing:
+        destination = target / path.name
+        os.replace(path, destination)
+        moved.append(destination)
+    return moved

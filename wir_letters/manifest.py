@@ -1,39 +1,54 @@
-"""OUT/manifest.json: what was built for each recipient, with page counts and SHA-256 hashes."""
+"""OUT/manifest.json: per recipient its bundle, page counts, file hashes and the inputs used.
+
+The manifest holds no timestamps or absolute paths, so equal builds give equal manifests.
+An entry is recorded only after all of the recipient's outputs are complete.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
 from pathlib import Path
 from typing import Any
 
-from .files import sha256_file, write_atomic
+from . import __version__
+from .files import write_atomic
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 
 
-def load_manifest(out: Path) -> dict[str, Any]:
-    """Return the manifest of an output folder, or an empty one."""
-    path = out / MANIFEST_NAME
-    if not path.is_file():
-        return {"format": FORMAT, "recipients": {}}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data.setdefault("recipients", {})
-    return data
+class Manifest:
+    """The recipients' entries of one output folder; ``flush`` writes them atomically."""
 
+    def __init__(self, out: Path, entries: dict[str, Any], flush_every: float = 1.0) -> None:
+        self.out = out
+        self.entries = entries
+        self.campaign = ""
+        self.flush_every = flush_every
+        self._flushed_at = time.monotonic()
 
-def save_manifest(out: Path, campaign_title: str, generator: str, entries: Mapping[str, Any]) -> Path:
-    """Merge ``entries`` (by recipient id) into the manifest and write it atomically."""
-    manifest = load_manifest(out)
-    manifest.update({"format": FORMAT, "campaign": campaign_title, "generator": generator})
-    manifest["recipients"].update(entries)
-    manifest["recipients"] = dict(sorted(manifest["recipients"].items()))
-    path = out / MANIFEST_NAME
-    write_atomic(path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    return path
+    @classmethod
+    def load(cls, out: Path) -> Manifest:
+        """Read ``out/manifest.json``; a missing file gives an empty manifest."""
+        path = out / MANIFEST_NAME
+        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        return cls(out, dict(data.get("recipients", {})))
 
+    def record(self, recipient_id: str, entry: dict[str, Any]) -> None:
+        """Set a recipient's entry; flush when the last flush is older than ``flush_every`` s."""
+        self.entries[recipient_id] = entry
+        if time.monotonic() - self._flushed_at >= self.flush_every:
+            self.flush()
 
-def file_hashes(out: Path, paths: list[Path]) -> dict[str, str]:
-    """Return ``{path relative to out (POSIX): sha256}`` for existing files."""
-    return {p.relative_to(out).as_posix(): sha256_file(p) for p in paths if p.is_file()}
+    def drop(self, recipient_id: str) -> None:
+        self.entries.pop(recipient_id, None)
+
+    def flush(self) -> Path:
+        """Write the manifest (sorted by recipient id) atomically and return its path."""
+        data = {"format": FORMAT, "campaign": self.campaign, "generator": f"wir_letters {__version__}",
+                "recipients": dict(sorted(self.entries.items()))}
+        path = self.out / MANIFEST_NAME
+        write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        self._flushed_at = time.monotonic()
+        return path

@@ -1,0 +1,82 @@
+"""Fingerprints of everything that reaches a recipient's outputs, to decide what to rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .campaign import Campaign
+from .files import sha256_file
+from .plan import RecipientPlan
+
+
+def digest(value: Any) -> str:
+    """Return the SHA-256 of a JSON-serialisable value (keys sorted, so order does not matter)."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=256)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    return sha256_file(path)
+
+
+def file_digest(path: Path) -> str:
+    """Return a file's SHA-256, cached while its size and mtime stay the same."""
+    stat = path.stat()
+    return _file_digest(path, stat.st_size, stat.st_mtime_ns)
+
+
+def settings_digest(campaign: Campaign) -> str:
+    """Digest of the campaign settings that reach every recipient's documents and bundle."""
+    return digest({
+        "title": campaign.title,
+        "date": campaign.date.isoformat(),
+        "sender": campaign.sender.model_dump(),
+        "letter_rules": campaign.letter_rules.model_dump(),
+        "documents": [(d.id, d.title, d.when) for d in campaign.documents],
+        "attachments": [a.title for a in campaign.attachments],
+    })
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What one recipient's outputs are made from; stored in the manifest to explain rebuilds."""
+
+    row: Mapping[str, str]
+    settings: str
+    templates: Mapping[str, str]  # document id -> SHA-256 of its template
+    attachments: Mapping[str, str]  # attachment title -> SHA-256 of its PDF
+    version: str = __version__
+
+    def document_fingerprint(self, document_id: str) -> str:
+        return digest([self.row, self.settings, self.templates[document_id], self.version, document_id])
+
+    def bundle_fingerprint(self) -> str:
+        return digest(self.as_json())
+
+    def as_json(self) -> dict[str, Any]:
+        return {"row": dict(self.row), "settings": self.settings, "templates": dict(self.templates),
+                "attachments": dict(self.attachments), "version": self.version}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Inputs:
+        return cls(row=data.get("row", {}), settings=data.get("settings", ""),
+                   templates=data.get("templates", {}), attachments=data.get("attachments", {}),
+                   version=data.get("version", ""))
+
+
+def inputs_for(campaign: Campaign, plan: RecipientPlan, settings: str) -> Inputs:
+    """Return the inputs of one recipient's plan (template and attachment digests are cached)."""
+    return Inputs(
+        row=dict(plan.recipient.fields),
+        settings=settings,
+        templates={d.document.id: file_digest(d.document.template) for d in plan.documents},
+        attachments={a.title: file_digest(a.file) for a in campaign.attachments},
+    )

@@ -1,0 +1,108 @@
+"""Why a recipient needs building: compare its inputs and outputs with the last manifest entry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .fingerprint import Inputs, file_digest
+from .plan import RecipientPlan
+
+NEW, CHANGED, FAILED, UP_TO_DATE, REMOVED, ERROR = "new", "changed", "failed", "up to date", "removed", "error"
+
+
+@dataclass(frozen=True)
+class Status:
+    """What a build would do for one recipient, and why."""
+
+    id: str
+    state: str
+    reasons: tuple[str, ...] = ()
+    documents: frozenset[str] = field(default_factory=frozenset)  # document ids to render again
+    bundle: bool = False  # the bundle must be written again
+
+    @property
+    def needs_build(self) -> bool:
+        return self.state in (NEW, CHANGED, FAILED)
+
+
+def assess(plan: RecipientPlan, inputs: Inputs, entry: Mapping[str, Any] | None, out: Path,
+           force: bool = False) -> Status:
+    """Compare a recipient's current inputs and files with its manifest entry."""
+    rid = plan.recipient.id
+    everything = frozenset(d.document.id for d in plan.documents)
+    if entry is None:
+        return Status(rid, NEW, ("new recipient",), everything, True)
+    if entry.get("error"):
+        return Status(rid, FAILED, (f"last build failed: {entry['error']}",), everything, True)
+    if force:
+        return Status(rid, CHANGED, ("--force",), everything, True)
+    old = Inputs.from_json(entry.get("inputs", {}))
+    reasons: list[str] = []
+    redo: set[str] = set()
+    whole = _whole_recipient_reasons(old, inputs)
+    if whole:
+        reasons += whole
+        redo |= everything
+    old_docs = entry.get("documents", {})
+    for doc in plan.documents:
+        doc_id = doc.document.id
+        if doc_id not in old_docs:
+            reasons.append(f"document added: {doc_id}")
+        elif old.templates.get(doc_id) != inputs.templates[doc_id]:
+            reasons.append(f"template changed: {doc.document.template.name}")
+        else:
+            file_reasons = _file_reasons(out, entry, (doc.docx, doc.pdf))
+            reasons += file_reasons
+            if not file_reasons:
+                continue
+        redo.add(doc_id)
+    dropped = sorted(set(old_docs) - everything)
+    reasons += [f"document dropped: {d}" for d in dropped]
+    if old.attachments != inputs.attachments:
+        changed = sorted(t for t in inputs.attachments.keys() | old.attachments.keys()
+                         if inputs.attachments.get(t) != old.attachments.get(t))
+        reasons.append(f"attachment changed: {', '.join(changed)}")
+    bundle_path = plan.bundle.relative_to(out).as_posix()
+    if entry.get("bundle") != bundle_path:
+        reasons.append(f"bundle renamed: {entry.get('bundle')} → {bundle_path}")
+    else:
+        reasons += _file_reasons(out, entry, (plan.bundle,))
+    if not reasons:
+        return Status(rid, UP_TO_DATE)
+    return Status(rid, CHANGED, tuple(reasons), frozenset(redo), True)
+
+
+def _whole_recipient_reasons(old: Inputs, new: Inputs) -> list[str]:
+    """Reasons that touch every document of the recipient: its row, the settings, the version."""
+    reasons = []
+    changed = sorted(k for k in old.row.keys() | new.row.keys() if old.row.get(k, "") != new.row.get(k, ""))
+    if changed:
+        details = "; ".join(f"{k}: {old.row.get(k, '')!r} → {new.row.get(k, '')!r}" for k in changed)
+        reasons.append(f"row changed: {details}")
+    if old.settings != new.settings:
+        reasons.append("campaign settings changed")
+    if old.version != new.version:
+        reasons.append(f"wir_letters version changed: {old.version} → {new.version}")
+    return reasons
+
+
+def _file_reasons(out: Path, entry: Mapping[str, Any], paths: tuple[Path, ...]) -> list[str]:
+    """Report outputs that are missing or whose bytes differ from the manifest's hash."""
+    reasons = []
+    hashes = entry.get("files", {})
+    for path in paths:
+        name = path.relative_to(out).as_posix()
+        if not path.is_file():
+            reasons.append(f"output missing: {name}")
+        elif hashes.get(name) != file_digest(path):
+            reasons.append(f"output modified by hand: {name}")
+    return reasons
+
+
+def removed(entries: Mapping[str, Any], current_ids: set[str]) -> list[Status]:
+    """Return a ``removed`` status for every manifest entry whose recipient left the list."""
+    return [Status(rid, REMOVED, ("no longer in the recipient list",), frozenset(), False)
+            for rid in entries if rid not in current_ids]
