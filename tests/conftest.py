@@ -11,7 +11,7 @@ import pytest
 import yaml
 from pypdf import PdfWriter
 
-from wir_letters import cli
+from wir_letters import BuildResult, build, cli, load_campaign
 from wir_letters.convert import ConversionJob
 from wir_letters.files import write_atomic
 
@@ -133,3 +133,12 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
 
     return run
 
+
+
+SHIPPED_CAMPAIGN = ROOT / "campaign.yaml"
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One real LibreOffice build of the shipped campaign, shared by every end-to-end test."""
+    return build(load_campaign(SHIPPED_CAMPAIGN), out=tmp_path_factory.mktemp("shipped") / "out")

@@ -66,7 +66,7 @@ def test_check_lists_every_problem(run_cli, tmp_path: Path) -> None:
     assert result.code == 1
     assert "postcode '341' is not five digits" in result.err
     assert "call.docx: near: {{ absender }} {% if %}: Jinja syntax error" in result.err
-    assert "'when' rule \"bundesland == 'HE'\" uses unknown field 'bundesland'" in result.err
+    assert "documents.letter.when: rule \"bundesland == 'HE'\" uses unknown field 'bundesland'" in result.err
 
 
 def test_missing_soffice_is_an_environment_error(run_cli, campaign_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,12 +20,6 @@ CAMPAIGN = load_campaign(ROOT / "campaign.yaml")
 RECIPIENTS = load_recipients(CAMPAIGN.recipients)
 
 
-@pytest.fixture(scope="session")
-def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    """One real build of the shipped campaign, shared by every end-to-end test."""
-    return build(CAMPAIGN, out=tmp_path_factory.mktemp("shipped") / "out")
-
-
 def _text(pdf: Path) -> str:
     return " ".join(page.extract_text() for page in PdfReader(pdf).pages)
 

@@ -513,6 +513,12 @@ def build_letter_body(doc) -> None:
     add_par(doc, "{{ e }}")
     add_tag_par(doc, "{%p endfor %}")
     add_tag_par(doc, "{%p endif %}")
+    # Conditional paragraph, declared in campaign.yaml under conditions: a Sonderstatusstadt
+    # belongs to a Landkreis, which gets the same letter: say so (DIN 5008 "Nachrichtlich").
+    add_tag_par(doc, "{%p if conditions.kreisangehoerig %}")
+    add_par(doc, "Nachrichtlich", bold=True, before=blank_lines(1), keep_with_next=True)
+    add_par(doc, "{{ recipient.district }}")
+    add_tag_par(doc, "{%p endif %}")
 
 
 def add_bullet(doc, text: str, last: bool) -> None:

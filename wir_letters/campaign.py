@@ -76,6 +76,7 @@ class Campaign(BaseModel):
     documents: list[Document] = Field(min_length=1)
     attachments: list[Attachment] = []
     output: Output = Output()
+    conditions: dict[str, str] = {}  # name -> rule; templates read conditions.<name> (True/False)
     letter_rules: LetterRules = LetterRules()
     source: Path = Path("campaign.yaml")
 

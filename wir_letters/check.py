@@ -32,23 +32,26 @@ def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Probl
         problems += err.problems
         columns = err.columns
     for doc in campaign.documents:
-        problems += _template_problems(doc.template, columns)
+        problems += _template_problems(campaign, doc.template, columns)
         if doc.when:
-            problems += _rule_problems(campaign, doc.id, doc.when, columns)
+            problems += _rule_problems(campaign, f"documents.{doc.id}.when", doc.when, columns)
+    for name, rule in campaign.conditions.items():
+        problems += _rule_problems(campaign, f"conditions.{name}", rule, columns)
     for recipient in recipients:
         problem = address_problem(campaign, recipient)
         if problem:
             problems.append(problem)
-        for doc in campaign.documents:
+        rules = [d.when for d in campaign.documents] + list(campaign.conditions.values())
+        for rule in rules:
             try:
-                when_applies(doc.when, recipient.fields)
+                when_applies(rule, recipient.fields)
             except jinja2.TemplateError as err:
                 problems.append(rule_problem(campaign, recipient, err))
                 break
     return problems
 
 
-def _template_problems(template: Path, columns: set[str] | None) -> list[Problem]:
+def _template_problems(campaign: Campaign, template: Path, columns: set[str] | None) -> list[Problem]:
     try:
         names = used_names(template)
     except InputError as err:
@@ -59,7 +62,7 @@ def _template_problems(template: Path, columns: set[str] | None) -> list[Problem
             problems.append(Problem(str(template), f"unknown variable {name!r}", field=name,
                                     fix=f"use recipient.<column> or one of: {', '.join(CONTEXT_NAMES)}"))
             continue
-        known = columns if name == "recipient" else _MAPPING_KEYS.get(name)
+        known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, _MAPPING_KEYS.get(name))
         for attribute in sorted(attributes - known) if known is not None else ():
             what = "column" if name == "recipient" else "key"
             problems.append(Problem(str(template), f"{name}.{attribute}: no such {what}", field=f"{name}.{attribute}",
@@ -68,12 +71,13 @@ def _template_problems(template: Path, columns: set[str] | None) -> list[Problem
     return problems
 
 
-def _rule_problems(campaign: Campaign, doc_id: str, rule: str, columns: set[str] | None) -> list[Problem]:
+def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | None) -> list[Problem]:
     where = str(campaign.source)
     try:
         names = rule_names(rule)
     except jinja2.TemplateSyntaxError as err:
-        return [Problem(where, f"'when' rule {rule!r} does not parse: {err.message}", field=f"documents.{doc_id}.when")]
+        return [Problem(where, f"rule {rule!r} does not parse: {err.message}", field=key,
+                        fix="write a Jinja expression, e.g. kind != \"landkreis\"")]
     unknown = sorted(names - columns) if columns is not None else []
-    return [Problem(where, f"'when' rule {rule!r} uses unknown field {n!r}", field=f"documents.{doc_id}.when",
+    return [Problem(where, f"rule {rule!r} uses unknown field {n!r}", field=key,
                     fix="use a recipient column, e.g. kind") for n in unknown]

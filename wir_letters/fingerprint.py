@@ -41,6 +41,7 @@ def settings_digest(campaign: Campaign) -> str:
         "sender": campaign.sender.model_dump(),
         "letter_rules": campaign.letter_rules.model_dump(),
         "documents": [(d.id, d.title, d.when) for d in campaign.documents],
+        "conditions": campaign.conditions,
         "attachments": [a.title for a in campaign.attachments],
     })
 

@@ -17,7 +17,8 @@ from .errors import Problem
 from .recipients import Recipient
 from .render import when_applies
 
-CONTEXT_NAMES = ("recipient", "sender", "campaign", "document", "address_lines", "salutation", "enclosures")
+CONTEXT_NAMES = ("recipient", "sender", "campaign", "document", "address_lines", "salutation", "enclosures",
+                 "conditions")
 _TRANSLIT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
 
 
@@ -45,10 +46,13 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
     """Select the recipient's documents by their ``when`` rules and name every output file.
 
     Raises:
-        InputError subclasses are not raised here; rule errors come back as ``Problem`` via
-        ``rule_problem`` so that one bad rule fails only the recipients it touches.
+        jinja2.TemplateError: when a ``when`` or ``conditions`` rule fails for this recipient
+            (``rule_problem`` describes it; only that recipient fails).
+        KeyError: when the bundle name pattern names an unknown column.
     """
     folder = out / recipient.id
+    for rule in campaign.conditions.values():
+        when_applies(rule, recipient.fields)  # fail at planning time, not in the middle of rendering
     documents = tuple(
         DocumentPlan(doc, folder / f"{doc.id}.docx", folder / f"{doc.id}.pdf")
         for doc in campaign.documents
@@ -59,9 +63,9 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
 
 def rule_problem(campaign: Campaign, recipient: Recipient, err: jinja2.TemplateError) -> Problem:
     """Describe a ``when`` rule that failed for a recipient."""
-    rules = ", ".join(f"{d.id}: {d.when}" for d in campaign.documents if d.when)
-    return Problem(str(campaign.source), f"a 'when' rule failed: {err}", where=f"recipient {recipient.id}",
-                   field=f"documents.when ({rules})", fix="use recipient columns and Jinja syntax, e.g. kind != \"landkreis\"")
+    return Problem(str(campaign.source), f"a 'when' or 'conditions' rule failed: {err}",
+                   where=f"recipient {recipient.id}", field="when",
+                   fix="use recipient columns and Jinja syntax, e.g. kind != \"landkreis\"")
 
 
 def bundle_name(campaign: Campaign, recipient: Recipient) -> str:
@@ -94,6 +98,7 @@ def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan
         "address_lines": german.address_lines(fields, campaign.letter_rules),
         "salutation": german.salutation(fields, campaign.letter_rules),
         "enclosures": [t for t in titles if t != document.document.title],
+        "conditions": {name: when_applies(rule, fields) for name, rule in campaign.conditions.items()},
     }
 
 
