@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,18 +45,21 @@ def make_template(path: Path, paragraphs: Sequence[str], header: str | None = No
     return path
 
 
-def blank_pdf(pages: int = 1) -> bytes:
-    """Return a PDF of blank A4 pages."""
+def blank_pdf(pages: int = 1, source_hash: str = "") -> bytes:
+    """Return a PDF of blank pages; a ``source_hash`` sets its page width, so that a bundle
+    made from it changes whenever the source changes."""
     writer = PdfWriter()
+    width = 500 + int(source_hash[:4], 16) % 100 if source_hash else 595
     for _ in range(pages):
-        writer.add_blank_page(width=595, height=842)
+        writer.add_blank_page(width=width, height=842)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
 
 
 class FakeConverter:
-    """Stands in for LibreOffice in unit tests: one blank page per document (e2e tests use the real one)."""
+    """Stands in for LibreOffice in unit tests: one blank page per document, its width
+    derived from the DOCX's hash (tests/test_end_to_end.py and tests/test_crash_safety.py use the real LibreOffice)."""
 
     def __init__(self, fail: Sequence[str] = ()) -> None:
         self.fail = set(fail)
@@ -68,7 +72,7 @@ class FakeConverter:
             if job.source.parent.name in self.fail:
                 errors[job.target] = f"LibreOffice produced no PDF for {job.source}"
                 continue
-            write_atomic(job.target, blank_pdf())
+            write_atomic(job.target, blank_pdf(source_hash=hashlib.sha256(job.source.read_bytes()).hexdigest()))
         return errors
 
 

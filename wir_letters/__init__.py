@@ -2,10 +2,11 @@
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, RecipientResult, build  # noqa: E402
+from .build import BuildResult, RecipientResult, assess_all, build  # noqa: E402
 from .campaign import Campaign, load_campaign  # noqa: E402
 from .check import check  # noqa: E402
 from .errors import (  # noqa: E402
+    BuildLocked,
     CampaignError,
     ConversionError,
     ConverterMissing,
@@ -17,9 +18,10 @@ from .errors import (  # noqa: E402
     WirLettersError,
 )
 from .recipients import Recipient, load_recipients  # noqa: E402
+from .status import Status  # noqa: E402
 
 __all__ = [
-    "BuildResult", "Campaign", "CampaignError", "ConversionError", "ConverterMissing",
+    "BuildLocked", "BuildResult", "Status", "assess_all", "Campaign", "CampaignError", "ConversionError", "ConverterMissing",
     "EnvironmentProblem", "InputError", "Problem", "Recipient", "RecipientError", "RecipientResult",
     "TemplateError", "WirLettersError", "build", "check", "load_campaign", "load_recipients",
 ]

@@ -14,11 +14,12 @@ from typing import Any
 
 import jinja2
 
+from .cache import CachedConverter
 from .bundle import BundlePart, page_count, write_bundle
 from .campaign import Campaign
 from .convert import ConversionJob, Converter, LibreOfficeConverter
 from .errors import BuildLocked, InputError, Problem, RecipientError
-from .files import exclusive_lock, retire
+from .files import exclusive_lock, remove_leftovers, retire
 from .fingerprint import file_digest, inputs_for, settings_digest
 from .manifest import Manifest
 from .plan import RecipientPlan, address_problem, make_context, plan_recipient, rule_problem, select
@@ -28,6 +29,7 @@ from .status import Status, assess, removed
 
 WORK_DIR = ".wir"  # inside the output folder: lock, LibreOffice profiles, scratch files
 REMOVED_DIR = "_removed"  # outputs of recipients that left the list
+CACHE_DIR = "cache"  # inside WORK_DIR: PDFs by the SHA-256 of their DOCX
 STALE_DIR = "_stale"  # outputs that no longer match their inputs (failed rebuild, dropped document)
 
 
@@ -55,6 +57,8 @@ class BuildResult:
     results: list[RecipientResult]
     removed: list[str] = field(default_factory=list)
     manifest: Path | None = None
+    cache_hits: int = 0  # documents whose PDF came from the conversion cache
+    converted: int = 0  # documents LibreOffice converted
 
     @property
     def failed(self) -> list[RecipientResult]:
@@ -133,6 +137,7 @@ def _locked_build(campaign: Campaign, recipients: Sequence[Recipient], out: Path
     chosen = _choose(campaign, recipients, manifest, only, retry_failed)
     results = {r.id: RecipientResult(r.id, r.name) for r in chosen}
     work = _Work(campaign, out, manifest, _plan_all(campaign, chosen, out, results), results)
+    _remove_leftovers(work)
     gone = [] if (only or retry_failed) else _retire_removed(work, {r.id for r in recipients})
     settings = settings_digest(campaign)
     inputs = {p.recipient.id: inputs_for(campaign, p, settings) for p in work.plans}
@@ -143,7 +148,9 @@ def _locked_build(campaign: Campaign, recipients: Sequence[Recipient], out: Path
     _render_all(work, todo)
     converter = converter or LibreOfficeConverter(out / WORK_DIR, workers=jobs or os.cpu_count() or 2,
                                                   day=campaign.date)
-    _convert_all(converter, work, todo)
+    cache = CachedConverter(converter, out / WORK_DIR / CACHE_DIR, variant=campaign.date.isoformat(),
+                            read=not force)
+    _convert_all(cache, work, todo)
     for plan in work.plans:
         result = results[plan.recipient.id]
         if plan in todo:
@@ -157,7 +164,10 @@ def _locked_build(campaign: Campaign, recipients: Sequence[Recipient], out: Path
             _record_failure(work, result)
             if reporter:
                 reporter(result)
-    return BuildResult(out, [results[r.id] for r in chosen], gone, manifest.flush())
+    if not (only or retry_failed):
+        cache.prune(digest for entry in manifest.entries.values()
+                    for name, digest in entry.get("files", {}).items() if name.endswith(".docx"))
+    return BuildResult(out, [results[r.id] for r in chosen], gone, manifest.flush(), cache.hits, cache.misses)
 
 
 def _choose(campaign: Campaign, recipients: Sequence[Recipient], manifest: Manifest,
@@ -189,6 +199,14 @@ def _plan_all(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
             continue
         plans.append(plan)
     return plans
+
+
+def _remove_leftovers(work: _Work) -> None:
+    """Clear what a killed build left: temporary files, LibreOffice profiles, staging folders."""
+    remove_leftovers(work.out / WORK_DIR, ("lo-profile-*", ".convert-*", ".*.tmp"))
+    remove_leftovers(work.out)
+    for plan in work.plans:
+        remove_leftovers(plan.folder)
 
 
 def _retire_removed(work: _Work, current: set[str]) -> list[str]:

@@ -107,7 +107,8 @@ def _summary(result: BuildResult) -> None:
     built = sum(1 for r in result.results if r.ok and r.status is not None and r.status.needs_build)
     fresh = sum(1 for r in result.results if r.ok and r.status is not None and not r.status.needs_build)
     console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
-                  f"({len(result.results)} recipients) in {result.out}", markup=False)
+                  f"({len(result.results)} recipients) in {result.out}; "
+                  f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
     for rid in result.removed:
         console.print(f"removed from the list: {rid} (outputs moved to _removed/{rid})", markup=False)
     for failed in result.failed:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import shutil
 import signal
@@ -68,7 +69,8 @@ class LibreOfficeConverter:
     def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]:
         """Convert all jobs; PDFs land atomically at their targets. Returns errors by target."""
         self.profile_root.mkdir(parents=True, exist_ok=True)
-        chunks = [list(jobs[i:i + FILES_PER_CALL]) for i in range(0, len(jobs), FILES_PER_CALL)]
+        size = max(1, min(FILES_PER_CALL, math.ceil(len(jobs) / self.workers)))  # keep every worker busy
+        chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
         lanes = [chunks[slot::self.workers] for slot in range(min(self.workers, len(chunks)))]
         errors: dict[Path, str] = {}
         with ThreadPoolExecutor(max(1, len(lanes))) as pool:
@@ -78,10 +80,13 @@ class LibreOfficeConverter:
 
     def _convert_lane(self, chunks: list[list[ConversionJob]], slot: int) -> dict[Path, str]:
         """Convert chunks one after another in one worker slot, reusing its profile folder."""
-        profile = self.profile_root / f"lo-profile-{slot}"
+        profile = self.profile_root / f"lo-profile-{os.getpid()}-{slot}"
         errors: dict[Path, str] = {}
-        for chunk in chunks:
-            errors.update(self._convert_chunk(chunk, profile))
+        try:
+            for chunk in chunks:
+                errors.update(self._convert_chunk(chunk, profile))
+        finally:
+            shutil.rmtree(profile, ignore_errors=True)
         return errors
 
     def _convert_chunk(self, jobs: list[ConversionJob], profile: Path) -> dict[Path, str]:

@@ -6,13 +6,22 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write ``data`` to ``target`` so that readers see the old file or the new one, never half."""
+def write_atomic(target: Path, data: bytes) -> bool:
+    """Write ``data`` to ``target`` so that readers see the old file or the new one, never half.
+
+    A target that already holds exactly ``data`` is left untouched (same inode and mtime).
+
+    Returns:
+        True when the file was written, False when it already held ``data``.
+    """
+    if _holds(target, data):
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
@@ -24,6 +33,14 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return True
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
 
 
 def sha256_file(path: Path) -> str:
@@ -71,3 +88,15 @@ def retire(paths: list[Path], folder: Path) -> list[Path]:
         os.replace(path, destination)
         moved.append(destination)
     return moved
+
+
+def remove_leftovers(folder: Path, patterns: tuple[str, ...] = (".*.tmp",)) -> None:
+    """Delete what an interrupted run left in ``folder``: temporary files and scratch folders."""
+    if not folder.is_dir():
+        return
+    for pattern in patterns:
+        for path in folder.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
