@@ -59,13 +59,16 @@ def blank_pdf(pages: int = 1, source_hash: str = "") -> bytes:
 
 class FakeConverter:
     """Stands in for LibreOffice in unit tests: one blank page per document, its width
-    derived from the DOCX's hash (tests/test_end_to_end.py and tests/test_crash_safety.py use the real LibreOffice)."""
+    derived from the DOCX's hash (tests/test_end_to_end.py and tests/test_crash_safety.py
+    use the real LibreOffice)."""
+
+    workers = 1
 
     def __init__(self, fail: Sequence[str] = ()) -> None:
         self.fail = set(fail)
         self.converted: list[Path] = []
 
-    def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]:
+    def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
         errors = {}
         for job in jobs:
             self.converted.append(job.source)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from tests.conftest import RECIPIENTS, FakeConverter, make_template, write_campaign
-from wir_letters import build, load_campaign
+from wir_letters import InputError, build, load_campaign
 from wir_letters.files import sha256_file
 
 
@@ -53,12 +54,25 @@ def test_one_failing_recipient_does_not_stop_the_others(tmp_path: Path) -> None:
     assert manifest["recipients"]["kassel"]["error"].startswith("LibreOffice produced no PDF")
 
 
-def test_template_error_fails_only_that_recipient(tmp_path: Path) -> None:
+def test_preflight_errors_stop_the_build_before_anything_is_written(tmp_path: Path) -> None:
     path = write_campaign(tmp_path)
-    make_template(tmp_path / "templates" / "call.docx", ["{{ recipient.fax }}"])
-    result = build(load_campaign(path), converter=FakeConverter())
-    assert [r.id for r in result.failed] == ["kassel", "fulda"]  # the landkreis does not get the call
-    assert "call.docx: recipient kassel: fax: undefined variable 'fax'" in result.failed[0].error
+    template = make_template(tmp_path / "templates" / "call.docx", ["{{ recipient.fax }}"])
+    with pytest.raises(InputError) as caught:
+        build(load_campaign(path), converter=FakeConverter())
+    assert f"{template}: recipient.fax: no such column in the recipient list" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_keep_going_builds_the_recipients_without_problems(tmp_path: Path) -> None:
+    bad_postcode = dict(RECIPIENTS[2], postcode="360")
+    path = write_campaign(tmp_path, recipients=[RECIPIENTS[0], RECIPIENTS[1], bad_postcode])
+    with pytest.raises(InputError, match="postcode '360' is not five digits"):
+        build(load_campaign(path), converter=FakeConverter())
+    result = build(load_campaign(path), keep_going=True, converter=FakeConverter())
+    assert [r.id for r in result.results] == ["landkreis-fulda", "kassel"] and not result.failed
+    assert [(p.recipient, p.field) for p in result.rejected] == [("fulda", "postcode")]
+    assert not result.ok
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.pdf")) == ["kassel.pdf", "landkreis-fulda.pdf"]
 
 
 def test_only_builds_the_named_recipients_and_keeps_the_manifest(campaign_file: Path) -> None:
@@ -72,12 +86,15 @@ def test_only_builds_the_named_recipients_and_keeps_the_manifest(campaign_file: 
     assert set(manifest["recipients"]) == {"fulda", "kassel", "landkreis-fulda"}
 
 
-def test_address_over_six_lines_fails_that_recipient(tmp_path: Path) -> None:
+def test_address_over_six_lines_is_refused_or_skipped(tmp_path: Path) -> None:
     long = {"id": "lang", "name": "Kreisausschuss des Landkreises X", "kind": "landkreis",
             "department": "Fachbereich Integration\nSachgebiet WIR\nZimmer 3", "street": "Weg 1", "postcode": "12345",
             "city": "X", "contact_salutation": "Herr", "contact_last_name": "Muster"}
     path = write_campaign(tmp_path, recipients=[long, RECIPIENTS[1]])
-    result = build(load_campaign(path), converter=FakeConverter())
-    assert [r.id for r in result.failed] == ["lang"]
-    assert "row 1 (lang): address: the address has 7 lines, the DIN 5008 address field holds 6" in result.failed[0].error
+    with pytest.raises(InputError) as caught:
+        build(load_campaign(path), converter=FakeConverter())
+    assert "row 1 (lang): address: the address has 7 lines, the DIN 5008 address field holds 6" in str(caught.value)
+    result = build(load_campaign(path), keep_going=True, converter=FakeConverter())
+    assert [r.id for r in result.results] == ["kassel"]
+    assert [p.recipient for p in result.rejected] == ["lang"]
     assert not (tmp_path / "out" / "lang").exists()

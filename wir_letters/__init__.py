@@ -4,7 +4,7 @@ __version__ = "0.1.0"
 
 from .build import BuildResult, RecipientResult, assess_all, build  # noqa: E402
 from .campaign import Campaign, load_campaign  # noqa: E402
-from .check import check  # noqa: E402
+from .check import check, preflight  # noqa: E402
 from .errors import (  # noqa: E402
     BuildLocked,
     CampaignError,
@@ -23,5 +23,5 @@ from .status import Status  # noqa: E402
 __all__ = [
     "BuildLocked", "BuildResult", "Status", "assess_all", "Campaign", "CampaignError", "ConversionError", "ConverterMissing",
     "EnvironmentProblem", "InputError", "Problem", "Recipient", "RecipientError", "RecipientResult",
-    "TemplateError", "WirLettersError", "build", "check", "load_campaign", "load_recipients",
+    "TemplateError", "WirLettersError", "build", "check", "preflight", "load_campaign", "load_recipients",
 ]

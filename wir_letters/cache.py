@@ -1,4 +1,4 @@
-"""Convert each distinct document once: PDFs cached by the SHA-256 of the rendered DOCX.
+"""Convert each distinct document once: PDFs kept by the SHA-256 of the rendered DOCX.
 
 Rendered DOCX files are reproducible, so a document that comes out the same for many
 recipients (or again in a later build) is converted by LibreOffice only once.
@@ -8,65 +8,30 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
-from .convert import ConversionJob, Converter
-from .files import write_atomic
-from .fingerprint import file_digest
 
+class ConversionCache:
+    """PDFs in ``root/<variant>/<docx sha256>.pdf``; ``variant`` is what else shapes the PDF (its date)."""
 
-class CachedConverter:
-    """Wraps a converter; keeps one PDF per distinct DOCX content in ``root/<variant>/``.
-
-    ``variant`` names what else shapes the PDF besides the DOCX (the date written into it),
-    so a cache entry's name is simply the SHA-256 of the DOCX, as in the manifest.
-    """
-
-    def __init__(self, inner: Converter, root: Path, variant: str, read: bool = True) -> None:
-        self.inner = inner
-        self.read = read  # False: convert everything again (--force), but still fill the cache
+    def __init__(self, root: Path, variant: str, read: bool = True) -> None:
         self.root = root
         self.folder = root / variant
-        self.hits = 0
-        self.misses = 0
+        self.read = read  # False: convert everything again (--force), but still fill the cache
 
-    @staticmethod
-    def key(docx: Path) -> str:
-        return file_digest(docx)
+    def get(self, docx_digest: str) -> Path | None:
+        """Return the cached PDF of a DOCX with this SHA-256, if any."""
+        path = self.folder / f"{docx_digest}.pdf"
+        return path if self.read and path.is_file() else None
 
-    def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]:
-        """Serve cached PDFs, convert the rest once per distinct content, then fill the cache."""
-        keyed = [(job, self.key(job.source)) for job in jobs]
-        first: dict[str, ConversionJob] = {}
-        for job, key in keyed:
-            cached = self.folder / f"{key}.pdf"
-            if self.read and cached.is_file():
-                write_atomic(job.target, cached.read_bytes())
-                self.hits += 1
-            else:
-                first.setdefault(key, job)
-        errors = self.inner.convert(list(first.values()))
-        self.misses += len(first)
-        for key, job in first.items():
-            if job.target not in errors:
-                self._store(job.target, self.folder / f"{key}.pdf")
-        for job, key in keyed:
-            made = first.get(key)
-            if made is None or made is job:
-                continue
-            if made.target in errors:
-                errors[job.target] = errors[made.target]
-            else:
-                write_atomic(job.target, made.target.read_bytes())
-                self.hits += 1
-        return errors
-
-    def _store(self, pdf: Path, cached: Path) -> None:
+    def put(self, docx_digest: str, pdf: Path) -> None:
+        """Keep a copy of ``pdf`` for DOCX files with this SHA-256."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        target = self.folder / f"{docx_digest}.pdf"
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         shutil.copyfile(pdf, tmp)
-        os.replace(tmp, cached)
+        os.replace(tmp, target)
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete cached PDFs whose DOCX hash is not in ``keep``, and other variants; return the count."""

@@ -49,6 +49,7 @@ class Document(BaseModel):
     title: str
     template: Path
     when: str | None = None
+    max_pages: int | None = Field(default=None, ge=1)  # a longer rendered document fails its recipient
 
 
 class Attachment(BaseModel):

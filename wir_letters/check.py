@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,8 +10,9 @@ import jinja2
 
 from .campaign import Campaign, Sender
 from .errors import InputError, Problem, RecipientError
-from .plan import CONTEXT_NAMES, address_problem, rule_problem
-from .recipients import Recipient, load_recipients
+from .filetypes import attachment_problem, template_file_problem
+from .plan import CONTEXT_NAMES, address_problem, bundle_name, rule_problem
+from .recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
 from .render import rule_names, used_names, when_applies
 
 _MAPPING_KEYS = {
@@ -21,41 +23,51 @@ _MAPPING_KEYS = {
 
 
 def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Problem]:
-    """Return every problem found in the recipients and templates of ``campaign`` (empty: all good)."""
-    problems: list[Problem] = []
-    recipients: Sequence[Recipient] = []
-    columns: set[str] | None = None
+    """Return every problem (errors and notes) in the recipients and templates of ``campaign``."""
     try:
-        recipients = load_recipients(recipients_path or campaign.recipients)
-        columns = {name for r in recipients for name in r.fields}
+        listed = read_recipients(recipients_path or campaign.recipients)
     except RecipientError as err:
-        problems += err.problems
-        columns = err.columns
-    for doc in campaign.documents:
-        problems += _template_problems(campaign, doc.template, columns)
+        listed = RecipientList([], err.problems, frozenset(err.columns or ()))
+        return err.problems + preflight(campaign, listed, known_columns=bool(err.columns))
+    return preflight(campaign, listed)
+
+
+def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = True) -> list[Problem]:
+    """Check templates, attachments, rules and each recipient against the campaign.
+
+    Returns the problems of ``listed`` first, then the new ones; severity "note" marks
+    information (columns no template uses) that does not stop a build.
+    """
+    columns = set(listed.columns) if known_columns else None
+    problems = list(listed.problems)
+    used: set[str] = set()
+    for i, doc in enumerate(campaign.documents):
+        found, names = _template_problems(campaign, doc.template, f"documents[{i}].template", columns)
+        problems += found
+        used |= names
         if doc.when:
-            problems += _rule_problems(campaign, f"documents.{doc.id}.when", doc.when, columns)
+            problems += _rule_problems(campaign, f"documents.{doc.id}.when", doc.when, columns, used)
     for name, rule in campaign.conditions.items():
-        problems += _rule_problems(campaign, f"conditions.{name}", rule, columns)
-    for recipient in recipients:
-        problem = address_problem(campaign, recipient)
-        if problem:
-            problems.append(problem)
-        rules = [d.when for d in campaign.documents] + list(campaign.conditions.values())
-        for rule in rules:
-            try:
-                when_applies(rule, recipient.fields)
-            except jinja2.TemplateError as err:
-                problems.append(rule_problem(campaign, recipient, err))
-                break
+        problems += _rule_problems(campaign, f"conditions.{name}", rule, columns, used)
+    for i, attachment in enumerate(campaign.attachments):
+        problem = attachment_problem(attachment.file, f"attachments[{i}].file")
+        problems += [problem] if problem else []
+    problems += _recipient_problems(campaign, listed.recipients)
+    if columns is not None:
+        problems += _unused_column_notes(campaign, columns, used)
     return problems
 
 
-def _template_problems(campaign: Campaign, template: Path, columns: set[str] | None) -> list[Problem]:
+def _template_problems(campaign: Campaign, template: Path, key: str,
+                       columns: set[str] | None) -> tuple[list[Problem], set[str]]:
+    """Return the template's problems and the recipient columns it reads."""
+    bad_file = template_file_problem(template, key)
+    if bad_file:
+        return [bad_file], set()
     try:
         names = used_names(template)
     except InputError as err:
-        return err.problems
+        return err.problems, set()
     problems = []
     for name, attributes in sorted(names.items()):
         if name not in CONTEXT_NAMES:
@@ -64,20 +76,57 @@ def _template_problems(campaign: Campaign, template: Path, columns: set[str] | N
             continue
         known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, _MAPPING_KEYS.get(name))
         for attribute in sorted(attributes - known) if known is not None else ():
-            what = "column" if name == "recipient" else "key"
-            problems.append(Problem(str(template), f"{name}.{attribute}: no such {what}", field=f"{name}.{attribute}",
+            what = "column in the recipient list" if name == "recipient" else "key"
+            problems.append(Problem(str(template), f"no such {what}", field=f"{name}.{attribute}",
                                     fix="add the column to the recipient list" if name == "recipient"
                                     else "correct the tag in the template"))
-    return problems
+    return problems, set(names.get("recipient", ()))
 
 
-def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | None) -> list[Problem]:
+def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | None,
+                   used: set[str]) -> list[Problem]:
     where = str(campaign.source)
     try:
         names = rule_names(rule)
     except jinja2.TemplateSyntaxError as err:
         return [Problem(where, f"rule {rule!r} does not parse: {err.message}", field=key,
                         fix="write a Jinja expression, e.g. kind != \"landkreis\"")]
+    used |= names
     unknown = sorted(names - columns) if columns is not None else []
     return [Problem(where, f"rule {rule!r} uses unknown field {n!r}", field=key,
                     fix="use a recipient column, e.g. kind") for n in unknown]
+
+
+def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient]) -> list[Problem]:
+    """Address length, rules that fail on a row, bundle names that are bad or shared."""
+    problems = []
+    bundles: dict[str, list[str]] = defaultdict(list)
+    rules = [d.when for d in campaign.documents] + list(campaign.conditions.values())
+    for recipient in recipients:
+        problem = address_problem(campaign, recipient)
+        problems += [problem] if problem else []
+        for rule in rules:
+            try:
+                when_applies(rule, recipient.fields)
+            except jinja2.TemplateError as err:
+                problems.append(rule_problem(campaign, recipient, err))
+                break
+        try:
+            bundles[bundle_name(campaign, recipient)].append(recipient.id)
+        except (KeyError, ValueError) as err:
+            problems.append(Problem(str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
+                                    where=f"recipient {recipient.id}", field="output.bundle_name",
+                                    fix="use columns of the recipient list, e.g. \"{id}.pdf\"",
+                                    recipient=recipient.id))
+    for name, ids in bundles.items():
+        if len(ids) > 1:
+            problems += [Problem(str(campaign.source), f"bundle name {name!r} is shared by {', '.join(ids)}",
+                                 where=f"recipient {rid}", field="output.bundle_name",
+                                 fix="include {id} in the pattern", recipient=rid) for rid in ids]
+    return problems
+
+
+def _unused_column_notes(campaign: Campaign, columns: set[str], used: set[str]) -> list[Problem]:
+    builtin = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    return [Problem(str(campaign.recipients), "no template or rule uses this column", field=column,
+                    severity="note") for column in sorted(columns - builtin - used)]

@@ -44,16 +44,21 @@ def cli() -> None:
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option("--retry-failed", is_flag=True, help="Rebuild only the recipients whose last build failed.")
+@click.option("--keep-going", is_flag=True,
+              help="Build the recipients without problems; report the others (default: stop, write nothing).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              help="Seconds LibreOffice may take per call (plus 10 s per document in it).")
 def build_command(campaign_path: Path, recipients: Path | None, out: Path | None, only: Sequence[str],
-                  jobs: int | None, force: bool, retry_failed: bool) -> None:
+                  jobs: int | None, force: bool, retry_failed: bool, keep_going: bool, timeout: float) -> None:
     """Build one PDF bundle per recipient; only what changed since the last build is redone."""
     campaign = load_campaign(campaign_path)
-    listed = load_recipients(recipients) if recipients else None
+    if recipients:
+        campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
-    result = build(campaign, listed, out=out, only=ids or None, jobs=jobs, force=force,
-                   retry_failed=retry_failed, reporter=_report)
+    result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
+                   keep_going=keep_going, timeout=timeout, reporter=_report)
     _summary(result)
-    if result.failed:
+    if not result.ok:
         sys.exit(EXIT_INPUT)
 
 
@@ -90,12 +95,14 @@ def _report(result: RecipientResult) -> None:
 def check_command(campaign_path: Path, recipients: Path | None) -> None:
     """Validate campaign, recipients and templates without writing anything; list every problem."""
     campaign = load_campaign(campaign_path)
-    problems = run_check(campaign, recipients)
-    if problems:
-        _print_problems(problems)
-        errors.print(f"{len(problems)} problem(s) found.", markup=False)
+    problems = run_check(campaign, recipients.resolve() if recipients else None)
+    _print_problems(problems)
+    count = Counter(p.severity for p in problems)
+    if count["error"]:
+        errors.print(f"{count['error']} error(s), {count['note']} note(s): nothing was written.", markup=False)
         sys.exit(EXIT_INPUT)
-    console.print(f"OK: {_describe(campaign, recipients)}", markup=False)
+    console.print(f"OK: {_describe(campaign, recipients)}" + (f", {count['note']} note(s)" if count["note"] else ""),
+                  markup=False)
 
 
 def _describe(campaign: Campaign, recipients: Path | None) -> str:
@@ -111,13 +118,24 @@ def _summary(result: BuildResult) -> None:
                   f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
     for rid in result.removed:
         console.print(f"removed from the list: {rid} (outputs moved to _removed/{rid})", markup=False)
+    if result.rejected:
+        errors.print(f"{len(result.rejected)} problem(s) kept recipients out of this build (--keep-going):",
+                     markup=False)
+        _print_problems(result.rejected)
     for failed in result.failed:
         errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
+    """Print problems grouped by file, errors before notes, each with its place and fix."""
+    by_file: dict[str, list[Problem]] = {}
     for problem in problems:
-        errors.print(f"error: {problem}", markup=False)
+        by_file.setdefault(problem.file, []).append(problem)
+    for file, found in by_file.items():
+        if file:
+            errors.print(file, markup=False)
+        for problem in sorted(found, key=lambda p: p.severity != "error"):
+            errors.print(f"  {problem.severity}: {problem.describe(with_file=False)}", markup=False)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,21 +1,23 @@
-"""DOCX → PDF with headless LibreOffice: several soffice processes, each with its own profile."""
+"""DOCX → PDF with headless LibreOffice: one soffice process per batch, each worker its own profile.
+
+A batch that hangs is killed at its timeout; a batch that hangs or crashes is retried one
+document at a time in a fresh process, so one bad document fails only its recipient.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .errors import ConversionError, ConverterMissing
+from .errors import ConverterMissing
 from .files import write_atomic
 from .pdfnorm import normalize_pdf
 
@@ -24,6 +26,7 @@ INSTALL_HINT = (
     "or set WIR_LETTERS_SOFFICE to the soffice program"
 )
 FILES_PER_CALL = 40  # soffice silently skips files beyond ~250 arguments; stay far below
+SECONDS_PER_FILE = 10.0  # added to the base timeout for each file of a batch
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,14 @@ class ConversionJob:
 
 
 class Converter(Protocol):
-    """Anything that turns DOCX jobs into PDFs; returns an error text per failed target."""
+    """Converts batches of DOCX files; ``slot`` (0 … workers-1) lets parallel callers not collide.
 
-    def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]: ...
+    Returns an error text for each target it could not produce.
+    """
+
+    workers: int
+
+    def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]: ...
 
 
 def find_soffice() -> str:
@@ -55,83 +63,99 @@ def find_soffice() -> str:
     raise ConverterMissing(f"LibreOffice not found ({', '.join(candidates)}): {INSTALL_HINT}")
 
 
-class LibreOfficeConverter:
-    """Converts in ``workers`` parallel soffice processes, each with a private profile folder."""
+@dataclass(frozen=True)
+class _Run:
+    """How one soffice process ended."""
 
-    def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 120.0,
+    timed_out: bool
+    returncode: int | None
+
+
+class LibreOfficeConverter:
+    """Converts with headless soffice; worker slot ``n`` uses its own profile folder."""
+
+    def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
                  soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1)) -> None:
         self.soffice = soffice or find_soffice()
-        self.day = day  # the date written into every PDF, so that PDFs are reproducible
         self.profile_root = profile_root
         self.workers = max(1, workers)
-        self.timeout = timeout
+        self.timeout = timeout  # base seconds per soffice call, plus SECONDS_PER_FILE per file
+        self.day = day  # the date written into every PDF, so that PDFs are reproducible
 
-    def convert(self, jobs: Sequence[ConversionJob]) -> dict[Path, str]:
-        """Convert all jobs; PDFs land atomically at their targets. Returns errors by target."""
+    def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
+        """Convert ``jobs`` in one soffice process; retry failures one by one in a fresh process."""
+        _, missing = self._attempt(jobs, slot)
+        if not missing:
+            return {}
+        errors: dict[Path, str] = {}
+        for job in missing:  # retried once, alone, so a bad document cannot fail the others
+            retry, still = self._attempt([job], slot)
+            if still:
+                errors[job.target] = _failure(job, retry, self._limit(1))
+        return errors
+
+    def _limit(self, files: int) -> float:
+        return self.timeout + SECONDS_PER_FILE * files
+
+    def _attempt(self, jobs: Sequence[ConversionJob], slot: int) -> tuple[_Run, list[ConversionJob]]:
+        """Run soffice once on ``jobs``; return how it ended and the jobs left without a PDF."""
         self.profile_root.mkdir(parents=True, exist_ok=True)
-        size = max(1, min(FILES_PER_CALL, math.ceil(len(jobs) / self.workers)))  # keep every worker busy
-        chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
-        lanes = [chunks[slot::self.workers] for slot in range(min(self.workers, len(chunks)))]
-        errors: dict[Path, str] = {}
-        with ThreadPoolExecutor(max(1, len(lanes))) as pool:
-            for result in pool.map(self._convert_lane, lanes, range(len(lanes))):
-                errors.update(result)
-        return errors
-
-    def _convert_lane(self, chunks: list[list[ConversionJob]], slot: int) -> dict[Path, str]:
-        """Convert chunks one after another in one worker slot, reusing its profile folder."""
         profile = self.profile_root / f"lo-profile-{os.getpid()}-{slot}"
-        errors: dict[Path, str] = {}
-        try:
-            for chunk in chunks:
-                errors.update(self._convert_chunk(chunk, profile))
-        finally:
-            shutil.rmtree(profile, ignore_errors=True)
-        return errors
-
-    def _convert_chunk(self, jobs: list[ConversionJob], profile: Path) -> dict[Path, str]:
         staging = Path(tempfile.mkdtemp(prefix=".convert-", dir=self.profile_root))
         try:
             staged = {job: staging / f"{n:04d}.docx" for n, job in enumerate(jobs)}
             for job, path in staged.items():
                 shutil.copyfile(job.source, path)
-            self._run_soffice(list(staged.values()), staging / "pdf", profile)
-            results = {job.target: self._collect(job, staging / "pdf" / f"{path.stem}.pdf")
-                       for job, path in staged.items()}
-            return {target: err for target, err in results.items() if err}
+            run = self._run_soffice(list(staged.values()), staging / "pdf", profile)
+            if run.timed_out or run.returncode != 0:
+                shutil.rmtree(profile, ignore_errors=True)  # a crashed instance may leave it locked
+            missing = [job for job, path in staged.items()
+                       if not self._collect(job, staging / "pdf" / f"{path.stem}.pdf")]
+            return run, missing
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> None:
+    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> _Run:
         command = [
             self.soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
             f"-env:UserInstallation={profile.resolve().as_uri()}",
             "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, files),
         ]
-        timeout = self.timeout + 2.0 * len(files)
         try:
             process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError as err:
             raise ConverterMissing(f"cannot run {self.soffice}: {err}; {INSTALL_HINT}") from err
         try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired as err:
+            return _Run(False, process.wait(timeout=self._limit(len(files))))
+        except subprocess.TimeoutExpired:
             _kill_group(process)
-            raise ConversionError(
-                f"LibreOffice did not finish {len(files)} conversion(s) within {timeout:.0f} s") from err
+            return _Run(True, None)
+        finally:
+            _kill_group(process)  # reap helpers soffice left behind in its process group
 
-    def _collect(self, job: ConversionJob, produced: Path) -> str:
+    def _collect(self, job: ConversionJob, produced: Path) -> bool:
         if not produced.is_file() or produced.stat().st_size == 0:
-            return f"LibreOffice produced no PDF for {job.source}; open it in Word or LibreOffice to check it"
+            return False
         write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day))
-        return ""
+        return True
+
+
+def _failure(job: ConversionJob, run: _Run, limit: float) -> str:
+    name = job.source.name
+    if run.timed_out:
+        return (f"LibreOffice did not finish converting {job.source} within {limit:.0f} s, twice; "
+                "open the document in Word to check it, or raise --timeout")
+    if run.returncode not in (0, None):
+        return (f"LibreOffice crashed (exit code {run.returncode}) converting {job.source}, twice; "
+                f"open {name} in Word or LibreOffice to check it")
+    return f"LibreOffice could not convert {job.source} (the document may be damaged); open it in Word to check it"
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
     """Kill soffice and the soffice.bin it started (they share a process group)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)
-    except ProcessLookupError:
+    except (ProcessLookupError, PermissionError):
         pass
     process.wait()

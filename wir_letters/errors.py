@@ -14,9 +14,16 @@ class Problem:
     where: str = ""  # row, recipient or key
     field: str = ""  # column, template tag or campaign key
     fix: str = ""
+    severity: str = "error"  # "error" stops a build; "note" is information
+    recipient: str = ""  # the recipient id when the problem concerns one recipient only
 
     def __str__(self) -> str:
-        place = ": ".join(p for p in (self.file, self.where, self.field) if p)
+        return self.describe(with_file=True)
+
+    def describe(self, with_file: bool = True) -> str:
+        """The problem as one line: ``file: where: field: message (fix)``."""
+        parts = (self.file if with_file else "", self.where, self.field)
+        place = ": ".join(p for p in parts if p)
         text = f"{place}: {self.message}" if place else self.message
         return f"{text} ({self.fix})" if self.fix else text
 

@@ -64,7 +64,7 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
 def rule_problem(campaign: Campaign, recipient: Recipient, err: jinja2.TemplateError) -> Problem:
     """Describe a ``when`` rule that failed for a recipient."""
     return Problem(str(campaign.source), f"a 'when' or 'conditions' rule failed: {err}",
-                   where=f"recipient {recipient.id}", field="when",
+                   where=f"recipient {recipient.id}", field="when", recipient=recipient.id,
                    fix="use recipient columns and Jinja syntax, e.g. kind != \"landkreis\"")
 
 
@@ -109,7 +109,8 @@ def address_problem(campaign: Campaign, recipient: Recipient) -> Problem | None:
         return None
     return Problem(str(recipient.source), f"the address has {len(lines)} lines, the DIN 5008 address field "
                    f"holds {german.MAX_ADDRESS_LINES}: {' / '.join(lines)}", where=f"{recipient.place}",
-                   field="address", fix="shorten it: drop the department or the contact line")
+                   field="address", fix="shorten it: drop the department or the contact line",
+                   recipient=recipient.id)
 
 
 def select(recipients: Sequence[Recipient], only: Sequence[str] | None) -> list[Recipient]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+from collections import Counter
 import datetime as dt
 import io
 import re
@@ -29,6 +31,7 @@ OPTIONAL_COLUMNS = (
 )
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 POSTCODE = re.compile(r"^\d{5}$")
+EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,34 @@ class RawRow:
     cells: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RecipientList:
+    """A read recipient list: the valid rows, the problems of the others, and the columns."""
+
+    recipients: list[Recipient]
+    problems: list[Problem]
+    columns: frozenset[str]
+
+
 def load_recipients(path: Path) -> list[Recipient]:
     """Read and validate a recipient list (``.yaml``/``.yml``, ``.csv``, ``.xlsx``).
 
     Raises:
         RecipientError: listing every problem (file, row, field, fix) found in the file.
+    """
+    listed = read_recipients(path)
+    if listed.problems:
+        error = RecipientError(listed.problems)
+        error.columns = set(listed.columns)
+        raise error
+    return listed.recipients
+
+
+def read_recipients(path: Path) -> RecipientList:
+    """Read a recipient list; rows with problems are left out and their problems returned.
+
+    Raises:
+        RecipientError: when the file as a whole cannot be used (missing, unreadable, no header).
     """
     path = Path(path)
     if not path.is_file():
@@ -74,39 +100,58 @@ def load_recipients(path: Path) -> list[Recipient]:
         raise RecipientError(
             Problem(str(path), f"unsupported file type {path.suffix!r}", fix="use .yaml, .csv or .xlsx")
         )
-    rows = list(reader(path))
-    return validate_rows(path, rows)
+    return check_rows(path, list(reader(path)))
 
 
 def validate_rows(path: Path, rows: list[RawRow]) -> list[Recipient]:
-    """Normalise cells to text and check required columns, ids and postcodes."""
-    problems: list[Problem] = []
+    """Return the rows as recipients, or raise ``RecipientError`` listing every problem."""
+    listed = check_rows(path, rows)
+    if listed.problems:
+        raise RecipientError(listed.problems)
+    return listed.recipients
+
+
+def check_rows(path: Path, rows: list[RawRow]) -> RecipientList:
+    """Normalise cells to text and check each row: required fields, id, postcode, e-mail, characters."""
     columns = {name for row in rows for name in row.cells}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing or not rows:
         message = f"missing required column(s): {', '.join(missing)}" if missing else "no recipients"
         fix = f"add a header row with at least: {', '.join(REQUIRED_COLUMNS)}"
-        raise RecipientError(Problem(str(path), message, where="header", fix=fix))
+        error = RecipientError(Problem(str(path), message, where="header", fix=fix))
+        error.columns = columns | set(OPTIONAL_COLUMNS)
+        raise error
+    problems: list[Problem] = []
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     for raw in rows:
         fields = {name: _text(value) for name, value in raw.cells.items()}
-        for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS):
-            fields.setdefault(column, "")
+        for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *sorted(columns)):
+            fields.setdefault(column, "")  # like an empty spreadsheet cell
         fields["postcode"] = _pad_postcode(fields["postcode"])
         recipient = Recipient(fields=fields, source=path, row=raw.number)
-        problems.extend(_row_problems(recipient, seen))
+        found = list(_row_problems(recipient, seen))
         seen.setdefault(fields["id"], raw.number)
-        recipients.append(recipient)
-    if problems:
-        error = RecipientError(problems)
-        error.columns = columns | set(OPTIONAL_COLUMNS)
-        raise error
-    return recipients
+        problems += found
+        if not found:
+            recipients.append(recipient)
+    counts = Counter(_text(raw.cells.get("id")) for raw in rows)
+    recipients = [r for r in recipients if counts[r.id] == 1]  # a duplicated id is ambiguous everywhere
+    return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS)))
 
 
 def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
+    for problem in _cell_problems(recipient, seen):
+        yield dataclasses.replace(problem, recipient=recipient.id)
+
+
+def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
     file, where, fields = str(recipient.source), recipient.place, recipient.fields
+    for column, value in fields.items():
+        bad = next((c for c in value if not _xml_char(c)), None)
+        if bad is not None:
+            yield Problem(file, f"contains the control character U+{ord(bad):04X}, which Word documents cannot "
+                          "hold", where, column, fix="delete it from the cell (it is often invisible)")
     for column in REQUIRED_COLUMNS:
         if not fields[column]:
             yield Problem(file, "is empty", where, column, fix=f"fill in the {column}")
@@ -121,6 +166,16 @@ def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pro
     if postcode and not POSTCODE.match(postcode):
         yield Problem(file, f"postcode {postcode!r} is not five digits", where, "postcode",
                       fix="write the German postcode as five digits, e.g. 07548")
+    email = fields["email"]
+    if email and not EMAIL.match(email):
+        yield Problem(file, f"e-mail address {email!r} is not valid", where, "email",
+                      fix="write it as name@domain.de, without spaces or a display name")
+
+
+def _xml_char(char: str) -> bool:
+    """True for characters XML 1.0 (and so a DOCX) can hold."""
+    code = ord(char)
+    return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or char in "\t\n"
 
 
 def _pad_postcode(value: str) -> str:
@@ -140,7 +195,7 @@ def _text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 def _read_yaml(path: Path) -> Iterator[RawRow]:

@@ -1,0 +1,49 @@
+"""Is a template really a macro-free Word document, and is an attachment a readable PDF?"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from .errors import Problem
+
+_DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc (and other OLE files)
+
+
+def template_file_problem(path: Path, key: str = "") -> Problem | None:
+    """Return why ``path`` cannot be used as a template, or None for a plain .docx."""
+    save_as = "open it in Word and save it as 'Word Document (*.docx)'"
+    head = path.read_bytes()[:8]
+    if head == _OLE_MAGIC:
+        return Problem(str(path), "is a Word 97-2003 .doc file, not .docx", field=key, fix=save_as)
+    if not zipfile.is_zipfile(path):
+        return Problem(str(path), "is not a Word document (.docx)", field=key, fix=save_as)
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        types = archive.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
+    if _MACRO_MAIN in types or "word/vbaProject.bin" in names or path.suffix.lower() == ".docm":
+        return Problem(str(path), "contains macros (.docm); macro documents are refused", field=key,
+                       fix="save a copy as 'Word Document (*.docx)' without macros")
+    if _DOCX_MAIN not in types or "word/document.xml" not in names:
+        return Problem(str(path), "is a ZIP file but not a Word document (renamed?)", field=key, fix=save_as)
+    return None
+
+
+def attachment_problem(path: Path, key: str = "") -> Problem | None:
+    """Return why ``path`` cannot be appended to a bundle, or None for a readable, unencrypted PDF."""
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            return Problem(str(path), "is an encrypted (password-protected) PDF", field=key,
+                           fix="save or print an unprotected copy and name that in the campaign")
+        if len(reader.pages) == 0:
+            return Problem(str(path), "has no pages", field=key, fix="name the right PDF in the campaign")
+    except (PyPdfError, OSError, ValueError) as err:
+        return Problem(str(path), f"cannot be read as a PDF: {err}", field=key,
+                       fix="export it again as PDF, or name the right file in the campaign")
+    return None

@@ -1,0 +1,214 @@
+"""The streaming part of a build: render → convert (pool, cache) → check → bundle → record.
+
+Rendering runs in the main thread and hands each document to the conversion pool at once;
+a recipient is bundled and recorded as soon as its last document is back, so rendering,
+conversion and bundling overlap and no recipient waits for the whole list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .assertions import rendered_problems
+from .bundle import BundlePart, page_count, write_bundle
+from .cache import ConversionCache
+from .campaign import Campaign
+from .convert import ConversionJob
+from .errors import InputError
+from .files import retire, write_atomic
+from .fingerprint import Inputs, file_digest
+from .manifest import Manifest
+from .plan import DocumentPlan, RecipientPlan, make_context
+from .pool import ConversionPool
+from .render import render_docx
+from .status import Status
+
+STALE_DIR = "_stale"  # outputs that no longer match their inputs (failed rebuild, dropped document)
+
+
+@dataclass
+class RecipientResult:
+    """What the build did for one recipient; ``error`` is set when it failed."""
+
+    id: str
+    name: str
+    status: Status | None = None
+    bundle: Path | None = None
+    documents: dict[str, Path] = field(default_factory=dict)  # document id -> PDF
+    pages: int = 0
+    error: str | None = None
+    rebuilt: frozenset[str] = frozenset()  # document ids rendered in this build
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def fail(self, message: str) -> None:
+        self.error = f"{self.error}; {message}" if self.error else message
+
+
+@dataclass
+class _Open:
+    """A recipient whose documents are still being converted."""
+
+    plan: RecipientPlan
+    result: RecipientResult
+    inputs: Inputs
+    waiting: int = 0
+
+
+class Pipeline:
+    """Builds the recipients handed to ``add`` and records each one when it is complete."""
+
+    def __init__(self, campaign: Campaign, out: Path, manifest: Manifest, pool: ConversionPool,
+                 cache: ConversionCache, on_done: Callable[[RecipientResult], None]) -> None:
+        self.campaign, self.out, self.manifest = campaign, out, manifest
+        self.pool, self.cache, self.on_done = pool, cache, on_done
+        self.open: dict[str, _Open] = {}
+        self.by_target: dict[Path, str] = {}  # PDF target -> recipient id
+        self.inflight: dict[str, ConversionJob] = {}  # DOCX digest -> the job converting it
+        self.submitted: dict[Path, str] = {}  # PDF target of a submitted job -> its DOCX digest
+        self.waiters: dict[str, list[ConversionJob]] = defaultdict(list)  # same digest, later jobs
+        self.converted = 0
+        self.cache_hits = 0
+
+    def add(self, plan: RecipientPlan, result: RecipientResult, inputs: Inputs) -> None:
+        """Render the documents that need it and queue their conversion."""
+        item = _Open(plan, result, inputs)
+        self.open[plan.recipient.id] = item
+        result.rebuilt = result.status.documents if result.status else frozenset()
+        for doc in plan.documents:
+            if doc.document.id in result.rebuilt and not self._render(item, doc):
+                break
+        self._finish_if_complete(item)
+        self.collect(block=False)
+
+    def close(self) -> None:
+        """Wait for every conversion and finish every open recipient."""
+        self.pool.close()
+        while self.pool.pending:
+            self.collect(block=True)
+
+    def collect(self, block: bool) -> None:
+        """Take finished conversions; serve documents that waited for the same DOCX content."""
+        for job, error in self.pool.results(block=block):
+            digest = self.submitted.pop(job.target)
+            del self.inflight[digest]
+            if not error:
+                self.converted += 1
+                self.cache.put(digest, job.target)
+            for same in [job] + self.waiters.pop(digest, []):
+                self._converted(same, job, error)
+
+    def _render(self, item: _Open, doc: DocumentPlan) -> bool:
+        context = make_context(self.campaign, item.plan, doc)
+        try:
+            render_docx(doc.document.template, context, doc.docx, recipient_id=item.plan.recipient.id)
+        except InputError as err:
+            item.result.fail(str(err))
+            return False
+        problems = rendered_problems(doc.docx, context)
+        if problems:
+            item.result.fail(f"{doc.docx}: " + "; ".join(problems))
+            return False
+        self._convert(item, ConversionJob(doc.docx, doc.pdf))
+        return True
+
+    def _convert(self, item: _Open, job: ConversionJob) -> None:
+        digest = file_digest(job.source)
+        self.by_target[job.target] = item.plan.recipient.id
+        cached = self.cache.get(digest)
+        if cached is not None:
+            write_atomic(job.target, cached.read_bytes())
+            self.cache_hits += 1
+            return
+        item.waiting += 1
+        if digest in self.inflight:
+            self.waiters[digest].append(job)
+        else:
+            self.inflight[digest] = job
+            self.submitted[job.target] = digest
+            self.pool.submit(job)
+
+    def _converted(self, job: ConversionJob, made: ConversionJob, error: str) -> None:
+        item = self.open[self.by_target[job.target]]
+        item.waiting -= 1
+        if error:
+            item.result.fail(error)
+        elif job is not made:
+            write_atomic(job.target, made.target.read_bytes())
+            self.cache_hits += 1
+        self._finish_if_complete(item)
+
+    def _finish_if_complete(self, item: _Open) -> None:
+        if item.waiting or item.plan.recipient.id not in self.open:
+            return
+        del self.open[item.plan.recipient.id]
+        if item.result.ok:
+            self._check_pages(item)
+        if item.result.ok:
+            self._bundle(item)
+        else:
+            record_failure(self.manifest, self.out, item.result)
+        self.on_done(item.result)
+
+    def _check_pages(self, item: _Open) -> None:
+        for doc in item.plan.documents:
+            limit = doc.document.max_pages
+            if limit and doc.document.id in item.result.rebuilt and (pages := page_count(doc.pdf)) > limit:
+                item.result.fail(f"{doc.pdf}: {pages} pages, the campaign allows at most {limit} for "
+                                 f"'{doc.document.id}' (max_pages): shorten the text or raise the limit")
+
+    def _bundle(self, item: _Open) -> None:
+        plan, result = item.plan, item.result
+        parts = [BundlePart(d.document.title, d.pdf) for d in plan.documents]
+        parts += [BundlePart(a.title, a.file) for a in self.campaign.attachments]
+        result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
+                                    author=self.campaign.sender.authority, day=self.campaign.date)
+        retire_leftovers(self.manifest, self.out, plan)
+        result.bundle = plan.bundle
+        result.documents = {d.document.id: d.pdf for d in plan.documents}
+        self.manifest.record(plan.recipient.id, manifest_entry(self.manifest, self.out, item.plan, result,
+                                                               item.inputs.as_json()))
+
+
+def retire_leftovers(manifest: Manifest, out: Path, plan: RecipientPlan) -> None:
+    """Move files of documents this recipient no longer gets, and a renamed bundle, out of the way."""
+    old = manifest.entries.get(plan.recipient.id) or {}
+    keep = {p.relative_to(out).as_posix() for d in plan.documents for p in (d.docx, d.pdf)}
+    keep.add(plan.bundle.relative_to(out).as_posix())
+    leftovers = [out / name for name in old.get("files", {}) if name not in keep]
+    retire(leftovers, out / STALE_DIR / plan.recipient.id)
+
+
+def record_failure(manifest: Manifest, out: Path, result: RecipientResult) -> None:
+    """Record the error; a bundle from an earlier build no longer matches and moves to ``_stale``."""
+    old = manifest.entries.get(result.id) or {}
+    if old.get("bundle"):
+        retire([out / old["bundle"]], out / STALE_DIR / result.id)
+    manifest.record(result.id, {"name": result.name, "error": result.error})
+
+
+def manifest_entry(manifest: Manifest, out: Path, plan: RecipientPlan, result: RecipientResult,
+                   inputs: dict[str, Any]) -> dict[str, Any]:
+    """The manifest entry of a complete recipient: bundle, pages, file hashes, inputs."""
+    old_docs = (manifest.entries.get(plan.recipient.id) or {}).get("documents", {})
+    outputs = [plan.bundle] + [p for d in plan.documents for p in (d.docx, d.pdf)]
+
+    def pages(doc: DocumentPlan) -> int:
+        reuse = doc.document.id not in result.rebuilt and doc.document.id in old_docs
+        return old_docs[doc.document.id]["pages"] if reuse else page_count(doc.pdf)
+
+    return {
+        "name": result.name,
+        "bundle": plan.bundle.relative_to(out).as_posix(),
+        "pages": result.pages,
+        "documents": {d.document.id: {"title": d.document.title, "pages": pages(d)} for d in plan.documents},
+        "files": {p.relative_to(out).as_posix(): file_digest(p) for p in outputs},
+        "inputs": inputs,
+        "error": None,
+    }

@@ -1,0 +1,108 @@
+"""A pool of conversion workers fed while rendering goes on: documents are converted as they come.
+
+Each worker thread drives one converter slot (one LibreOffice process at a time, with its own
+profile) and takes the documents waiting in the queue as one batch, so LibreOffice's start-up
+cost is shared by many documents while rendering and bundling continue in the main thread.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Iterator
+
+from .convert import FILES_PER_CALL, ConversionJob, Converter
+
+_DONE = None  # queue marker: no more jobs
+
+
+class ConversionPool:
+    """Convert jobs in ``converter.workers`` background threads; collect results with ``results``."""
+
+    def __init__(self, converter: Converter, batch_wait: float = 0.3) -> None:
+        self.converter = converter
+        self.batch_wait = batch_wait  # how long a worker waits for a batch to fill before it starts
+        self._jobs: queue.Queue[ConversionJob | None] = queue.Queue()
+        self._results: queue.Queue[tuple[ConversionJob, str]] = queue.Queue()
+        self._failure: BaseException | None = None
+        self._closed = threading.Event()
+        self._pending = 0
+        self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True, name=f"convert-{slot}")
+                         for slot in range(converter.workers)]
+        for thread in self._threads:
+            thread.start()
+
+    def submit(self, job: ConversionJob) -> None:
+        self._pending += 1
+        self._jobs.put(job)
+
+    def close(self) -> None:
+        """No more jobs will come: workers finish what is queued and stop."""
+        self._closed.set()
+        for _ in self._threads:
+            self._jobs.put(_DONE)
+
+    @property
+    def pending(self) -> int:
+        """Jobs submitted whose result has not been collected yet."""
+        return self._pending
+
+    def results(self, block: bool = False) -> Iterator[tuple[ConversionJob, str]]:
+        """Yield finished ``(job, error)`` pairs (``error`` is "" on success).
+
+        With ``block``, wait for at least one unless nothing is pending.
+
+        Raises:
+            EnvironmentProblem: re-raised from a worker (LibreOffice missing or unusable).
+        """
+        while self._pending:
+            if self._failure is not None:
+                raise self._failure
+            try:
+                item = self._results.get(block=block, timeout=0.1 if block else None)
+            except queue.Empty:
+                if block:
+                    continue
+                return
+            self._pending -= 1
+            block = False
+            yield item
+
+    def join(self) -> None:
+        self.close()
+        for thread in self._threads:
+            thread.join()
+
+    def _work(self, slot: int) -> None:
+        while True:
+            batch, finished = self._next_batch()
+            if batch:
+                try:
+                    errors = self.converter.convert_batch(batch, slot)
+                except BaseException as err:  # handed to the main thread by results()
+                    self._failure = err
+                    return
+                for job in batch:
+                    self._results.put((job, errors.get(job.target, "")))
+            if finished:
+                return
+
+    def _next_batch(self) -> tuple[list[ConversionJob], bool]:
+        """Take up to FILES_PER_CALL queued jobs, waiting briefly for a batch to fill."""
+        first = self._jobs.get()
+        if first is _DONE:
+            return [], True
+        batch = [first]
+        deadline = time.monotonic() + self.batch_wait
+        while len(batch) < FILES_PER_CALL:
+            timeout = deadline - time.monotonic()
+            try:
+                job = self._jobs.get(timeout=max(timeout, 0)) if timeout > 0 else self._jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is _DONE:
+                return batch, True
+            batch.append(job)
+        return batch, False
+
