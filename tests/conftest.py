@@ -64,8 +64,9 @@ class FakeConverter:
 
     workers = 1
 
-    def __init__(self, fail: Sequence[str] = ()) -> None:
+    def __init__(self, fail: Sequence[str] = (), pages: int = 1) -> None:
         self.fail = set(fail)
+        self.pages = pages
         self.converted: list[Path] = []
 
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
@@ -75,7 +76,8 @@ class FakeConverter:
             if job.source.parent.name in self.fail:
                 errors[job.target] = f"LibreOffice produced no PDF for {job.source}"
                 continue
-            write_atomic(job.target, blank_pdf(source_hash=hashlib.sha256(job.source.read_bytes()).hexdigest()))
+            digest = hashlib.sha256(job.source.read_bytes()).hexdigest()
+            write_atomic(job.target, blank_pdf(self.pages, source_hash=digest))
         return errors
 
 

@@ -11,7 +11,8 @@ from typing import Any
 
 _PART = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
-_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
+_TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(br|tab|cr)\b[^>]*/>")
+_BREAKS = {"br": "\n", "cr": "\n", "tab": "\t"}
 _LEFTOVER = re.compile(r"\{\{|\{%|«[^»]{1,60}»")
 _EMPTY_SALUTATION = re.compile(r"^\s*(Sehr geehrte[rs]?|Liebe[r]?|Guten Tag|Hallo)(\s+(Frau|Herrn?|Dr\.))*\s*,\s*$")
 
@@ -23,8 +24,12 @@ def paragraphs(docx: Path) -> list[str]:
         for name in archive.namelist():
             if _PART.fullmatch(name):
                 xml = archive.read(name).decode("utf-8")
-                texts += [html.unescape("".join(_TEXT.findall(p))) for p in _PARAGRAPH.findall(xml)]
+                texts += [_paragraph_text(p) for p in _PARAGRAPH.findall(xml)]
     return texts
+
+
+def _paragraph_text(xml: str) -> str:
+    return "".join(html.unescape(text) if not br else _BREAKS[br] for text, br in _TEXT.findall(xml))
 
 
 def context_values(context: Mapping[str, Any]) -> list[str]:

@@ -75,11 +75,13 @@ class LibreOfficeConverter:
     """Converts with headless soffice; worker slot ``n`` uses its own profile folder."""
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
-                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1)) -> None:
+                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1),
+                 per_file: float = SECONDS_PER_FILE) -> None:
         self.soffice = soffice or find_soffice()
         self.profile_root = profile_root
         self.workers = max(1, workers)
-        self.timeout = timeout  # base seconds per soffice call, plus SECONDS_PER_FILE per file
+        self.timeout = timeout  # base seconds per soffice call …
+        self.per_file = per_file  # … plus this for each file in it
         self.day = day  # the date written into every PDF, so that PDFs are reproducible
 
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
@@ -95,7 +97,7 @@ class LibreOfficeConverter:
         return errors
 
     def _limit(self, files: int) -> float:
-        return self.timeout + SECONDS_PER_FILE * files
+        return self.timeout + self.per_file * files
 
     def _attempt(self, jobs: Sequence[ConversionJob], slot: int) -> tuple[_Run, list[ConversionJob]]:
         """Run soffice once on ``jobs``; return how it ended and the jobs left without a PDF."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from lxml import etree
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
@@ -31,6 +32,19 @@ def template_file_problem(path: Path, key: str = "") -> Problem | None:
                        fix="save a copy as 'Word Document (*.docx)' without macros")
     if _DOCX_MAIN not in types or "word/document.xml" not in names:
         return Problem(str(path), "is a ZIP file but not a Word document (renamed?)", field=key, fix=save_as)
+    return _damaged_part(path, key)
+
+
+def _damaged_part(path: Path, key: str) -> Problem | None:
+    """Return a problem when a text part of the DOCX is not well-formed XML."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith(".xml") or name.endswith(".rels"):
+                try:
+                    etree.fromstring(archive.read(name))
+                except etree.XMLSyntaxError as err:
+                    return Problem(str(path), f"is damaged: {name} is not valid XML ({err})", field=key,
+                                   fix="open it in Word, repair it, and save it again as .docx")
     return None
 
 

@@ -58,7 +58,10 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
         for doc in campaign.documents
         if when_applies(doc.when, recipient.fields)
     )
-    return RecipientPlan(recipient, documents, out / bundle_name(campaign, recipient))
+    bundle = out / bundle_name(campaign, recipient)
+    if bundle.parent != out or folder.parent != out:  # cannot happen with safe names; never write elsewhere
+        raise ValueError(f"output path outside {out}: {bundle}")
+    return RecipientPlan(recipient, documents, bundle)
 
 
 def rule_problem(campaign: Campaign, recipient: Recipient, err: jinja2.TemplateError) -> Problem:
@@ -78,11 +81,19 @@ def bundle_name(campaign: Campaign, recipient: Recipient) -> str:
     return safe_file_name(name)
 
 
+_RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\.|$)", re.IGNORECASE)  # Windows device names
+
+
 def safe_file_name(name: str) -> str:
-    """Return ``name`` as one NFC, ASCII-transliterated path component without separators."""
+    """Return ``name`` as one safe path component: NFC, umlauts transliterated (ä → ae, ß → ss),
+    no separators, no leading dots, no control characters, no Windows device names."""
     name = unicodedata.normalize("NFC", name).translate(_TRANSLIT)
     name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9._ -]+", "_", name).strip(" .")
+    name = re.sub(r"[^A-Za-z0-9._ -]+", "_", name)
+    name = re.sub(r"(^|_)\.+(?=_|$)", r"\1", name)  # drop "." and ".." segments of a path
+    name = re.sub(r"_+", "_", name).strip(" .")[:200]
+    if _RESERVED.match(name):
+        name = f"_{name}"
     return name or "_"
 
 

@@ -13,10 +13,12 @@ import jinja2
 from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from . import german
 from .errors import Problem, TemplateError
 from .files import write_atomic
+from .mergefields import prepared_template
 
 # Fixed zip timestamp (the DOS epoch): the same inputs give byte-identical DOCX files.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -35,7 +37,7 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
     Raises:
         TemplateError: naming the template, the recipient and the undefined variable or syntax error.
     """
-    doc = DocxTemplate(str(template))
+    doc = DocxTemplate(prepared_template(template))
     try:
         doc.render(dict(context), jinja_env=make_env(), autoescape=True)
     except jinja2.TemplateSyntaxError as err:
@@ -47,6 +49,10 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
             fix="add the column to the recipient list or correct the tag in the template")) from err
     except jinja2.TemplateError as err:
         raise TemplateError(Problem(str(template), f"template error: {err}", where=f"recipient {recipient_id}")) from err
+    except (etree.LxmlError, KeyError, zipfile.BadZipFile, ValueError) as err:
+        raise TemplateError(Problem(str(template), f"the Word document cannot be processed: {err}",
+                                    where=f"recipient {recipient_id}",
+                                    fix="open it in Word, save it again as .docx, and check it")) from err
     buffer = io.BytesIO()
     doc.save(buffer)
     write_atomic(target, normalize_zip(buffer.getvalue()))
@@ -83,7 +89,7 @@ def syntax_problem(template: Path, err: jinja2.TemplateSyntaxError, source: str 
 
 def template_source(template: Path) -> str:
     """Return the Jinja source docxtpl would render: body, headers and footers, tags repaired."""
-    doc = DocxTemplate(str(template))
+    doc = DocxTemplate(prepared_template(template))
     doc.init_docx()
     xml = doc.patch_xml(doc.get_xml())
     for uri in (doc.HEADER_URI, doc.FOOTER_URI):
