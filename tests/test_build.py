@@ -98,3 +98,10 @@ def test_address_over_six_lines_is_refused_or_skipped(tmp_path: Path) -> None:
     assert [r.id for r in result.results] == ["kassel"]
     assert [p.recipient for p in result.rejected] == ["lang"]
     assert not (tmp_path / "out" / "lang").exists()
+
+
+def test_an_address_line_that_would_wrap_out_of_the_field_is_refused(tmp_path: Path) -> None:
+    wordy = dict(RECIPIENTS[1], department="Amt für " + "Integration, Vielfalt und Teilhabe " * 6)
+    path = write_campaign(tmp_path, recipients=[wordy])
+    with pytest.raises(InputError, match=r"row 1 \(kassel\): address: the address has 4 lines \(7 once long lines wrap\)"):
+        build(load_campaign(path), converter=FakeConverter())

@@ -62,10 +62,12 @@ def test_manifest_hashes_match_the_files(shipped_build: BuildResult) -> None:
 
 def test_xml_special_characters_survive_conversion(tmp_path: Path) -> None:
     name = "Müller & Söhne <Vertrieb> \"Nord\" 'Süd'"
-    row = dict(RECIPIENTS[0].fields, id="sonderzeichen", name=name, department="A & B <C>")
+    department = "Fachbereich {{ 7*7 }} {% raw %} «Zukunft»"
+    row = dict(RECIPIENTS[0].fields, id="sonderzeichen", name=name, department=department,
+               street="Straße der Vielfalt 1 👍 مرحبا")
     recipient = validate_rows(Path("inline"), [RawRow(1, row)])
     result = build(CAMPAIGN, recipient, out=tmp_path / "out")
     assert not result.failed, result.failed
     letter = " ".join(_text(tmp_path / "out" / "sonderzeichen" / "anschreiben.pdf").split())
-    assert name in letter and "A & B <C>" in letter
+    assert name in letter and department in letter and "Straße der Vielfalt 1" in letter
     assert f"Antragsteller: {name}" in " ".join(_text(tmp_path / "out" / "sonderzeichen.pdf").split())

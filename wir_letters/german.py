@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 LOCALE = "de_DE"
 NBSP = "\u00a0"
 MAX_ADDRESS_LINES = 6  # DIN 5008 Anschriftzone: 6 lines below the return line
+ADDRESS_LINE_CHARS = 55  # about what fits on the 80 mm line in 9 pt Liberation Sans; longer lines wrap
 
 Number = int | float | Decimal
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -116,10 +117,13 @@ def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan
 def address_problem(campaign: Campaign, recipient: Recipient) -> Problem | None:
     """Return a problem when the address has more lines than the DIN 5008 address zone holds."""
     lines = german.address_lines(recipient.fields, campaign.letter_rules)
-    if len(lines) <= german.MAX_ADDRESS_LINES:
+    printed = sum(max(1, math.ceil(len(line) / german.ADDRESS_LINE_CHARS)) for line in lines)
+    if printed <= german.MAX_ADDRESS_LINES:
         return None
-    return Problem(str(recipient.source), f"the address has {len(lines)} lines, the DIN 5008 address field "
-                   f"holds {german.MAX_ADDRESS_LINES}: {' / '.join(lines)}", where=f"{recipient.place}",
+    wrapped = f" ({printed} once long lines wrap)" if printed > len(lines) else ""
+    return Problem(str(recipient.source), f"the address has {len(lines)} lines{wrapped}, the DIN 5008 address "
+                   f"field holds {german.MAX_ADDRESS_LINES}: {' / '.join(line[:60] for line in lines)}",
+                   where=f"{recipient.place}",
                    field="address", fix="shorten it: drop the department or the contact line",
                    recipient=recipient.id)
 

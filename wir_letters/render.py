@@ -24,9 +24,16 @@ from .mergefields import prepared_template
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
+class _NoFiles(jinja2.BaseLoader):
+    """Templates may not include or import anything: there is no file system behind them."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, None]:
+        raise jinja2.TemplateNotFound(template, f"templates cannot include or import other files ({template!r})")
+
+
 def make_env() -> SandboxedEnvironment:
     """Return the Jinja environment for templates: sandboxed, autoescaped, strict undefined."""
-    env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFiles())
     env.filters.update(date_de=german.date_de, money=german.money, mio=german.mio)
     return env
 
