@@ -7,9 +7,10 @@ again; everything is written atomically and recorded in the manifest only when c
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
@@ -33,7 +34,20 @@ WORK_DIR = ".wir"  # inside the output folder: lock, conversion cache, LibreOffi
 CACHE_DIR = "cache"  # inside WORK_DIR: PDFs by the SHA-256 of their DOCX
 REMOVED_DIR = "_removed"  # outputs of recipients that left the list
 
-Reporter = Callable[[RecipientResult], None]
+class Reporter(Protocol):
+    """Told how many recipients a build covers, then each recipient's result as it completes."""
+
+    def start(self, total: int) -> None: ...
+
+    def done(self, result: RecipientResult) -> None: ...
+
+
+class _Silent:
+    def start(self, total: int) -> None:
+        pass
+
+    def done(self, result: RecipientResult) -> None:
+        pass
 
 
 @dataclass
@@ -87,7 +101,7 @@ def build(
         force: rebuild even what is up to date. jobs: parallel LibreOffice processes.
         keep_going: build the recipients without problems instead of stopping at the preflight.
         timeout: base seconds for one LibreOffice call (10 s more per document in it).
-        converter: replaces LibreOffice (tests). reporter: called with each recipient's result.
+        converter: replaces LibreOffice (tests). reporter: told the total, then each result.
 
     The preflight (``wir_letters.check``) runs first: with any error nothing is written.
     A recipient that fails later (a conversion, an output check) gets an ``error`` in its
@@ -146,7 +160,7 @@ class _Build:
                  options: BuildOptions, converter: Converter | None, reporter: Reporter | None) -> None:
         self.campaign, self.out, self.listed, self.options = campaign, out, listed, options
         self.rejected = rejected
-        self.reporter = reporter or (lambda result: None)
+        self.reporter: Reporter = reporter or _Silent()
         self.manifest = Manifest.load(out)
         self.manifest.campaign = campaign.title
         self.converter = converter
@@ -155,6 +169,7 @@ class _Build:
         skipped = {p.recipient for p in self.rejected}
         chosen = [r for r in self._choose() if r.id not in skipped]
         results = {r.id: RecipientResult(r.id, r.name) for r in chosen}
+        self.reporter.start(len(chosen))
         plans = _plan_all(self.campaign, chosen, self.out, results)
         self._remove_leftovers(plans)
         known = {r.id for r in self.listed.recipients} | skipped
@@ -170,7 +185,7 @@ class _Build:
         for result in results.values():
             if not result.ok and result.status is None:  # could not even be planned
                 record_failure(self.manifest, self.out, result)
-                self.reporter(result)
+                self.reporter.done(result)
         if not (self.options.only or self.options.retry_failed):
             pipeline.cache.prune(digest for entry in self.manifest.entries.values()
                                  for name, digest in entry.get("files", {}).items() if name.endswith(".docx"))
@@ -187,7 +202,7 @@ class _Build:
         result.bundle = plan.bundle
         result.documents = {d.document.id: d.pdf for d in plan.documents}
         result.pages = entry.get("pages", 0) if entry else 0
-        self.reporter(result)
+        self.reporter.done(result)
 
     def _pipeline(self) -> Pipeline:
         converter = self.converter or LibreOfficeConverter(
@@ -195,7 +210,8 @@ class _Build:
             timeout=self.options.timeout, day=self.campaign.date)
         cache = ConversionCache(self.out / WORK_DIR / CACHE_DIR, self.campaign.date.isoformat(),
                                 read=not self.options.force)
-        return Pipeline(self.campaign, self.out, self.manifest, ConversionPool(converter), cache, self.reporter)
+        return Pipeline(self.campaign, self.out, self.manifest, ConversionPool(converter), cache,
+                        self.reporter.done)
 
     def _choose(self) -> list[Recipient]:
         try:

@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .build import BuildResult, RecipientResult, assess_all, build
+from .build import BuildResult, assess_all, build
+from .progress import ProgressReporter
 from .campaign import Campaign, load_campaign
 from .check import check as run_check
 from .errors import InputError, Problem, WirLettersError
@@ -48,16 +49,19 @@ def cli() -> None:
               help="Build the recipients without problems; report the others (default: stop, write nothing).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds LibreOffice may take per call (plus 10 s per document in it).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary; errors only.")
 def build_command(campaign_path: Path, recipients: Path | None, out: Path | None, only: Sequence[str],
-                  jobs: int | None, force: bool, retry_failed: bool, keep_going: bool, timeout: float) -> None:
+                  jobs: int | None, force: bool, retry_failed: bool, keep_going: bool, timeout: float,
+                  quiet: bool) -> None:
     """Build one PDF bundle per recipient; only what changed since the last build is redone."""
     campaign = load_campaign(campaign_path)
     if recipients:
         campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
-    result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
-                   keep_going=keep_going, timeout=timeout, reporter=_report)
-    _summary(result)
+    with ProgressReporter(console, enabled=console.is_terminal and not quiet) as reporter:
+        result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
+                       keep_going=keep_going, timeout=timeout, reporter=reporter)
+    _summary(result, quiet)
     if not result.ok:
         sys.exit(EXIT_INPUT)
 
@@ -77,16 +81,6 @@ def status_command(campaign_path: Path, recipients: Path | None, out: Path | Non
         console.print(f"{result.id}: error\n    {result.error}", markup=False)
     counts = Counter(s.state for s in statuses) + Counter("error" for _ in unplanned)
     console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
-
-
-def _report(result: RecipientResult) -> None:
-    if not result.ok:
-        mark = "✗ failed"
-    elif result.status is not None and not result.status.needs_build:
-        mark = "· up to date"
-    else:
-        mark = "✓ built"
-    console.print(f"  {mark:13} {result.id}", markup=False)
 
 
 @cli.command("check")
@@ -110,12 +104,13 @@ def _describe(campaign: Campaign, recipients: Path | None) -> str:
     return f"{count} recipients, {len(campaign.documents)} documents, {len(campaign.attachments)} attachments"
 
 
-def _summary(result: BuildResult) -> None:
+def _summary(result: BuildResult, quiet: bool = False) -> None:
     built = sum(1 for r in result.results if r.ok and r.status is not None and r.status.needs_build)
     fresh = sum(1 for r in result.results if r.ok and r.status is not None and not r.status.needs_build)
-    console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
-                  f"({len(result.results)} recipients) in {result.out}; "
-                  f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
+    if not quiet:
+        console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
+                      f"({len(result.results)} recipients) in {result.out}; "
+                      f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
     for rid in result.removed:
         console.print(f"removed from the list: {rid} (outputs moved to _removed/{rid})", markup=False)
     if result.rejected:

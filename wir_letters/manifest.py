@@ -49,6 +49,9 @@ class Manifest:
         data = {"format": FORMAT, "campaign": self.campaign, "generator": f"wir_letters {__version__}",
                 "recipients": dict(sorted(self.entries.items()))}
         path = self.out / MANIFEST_NAME
+        started = time.monotonic()
         write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         self._flushed_at = time.monotonic()
+        # a long list makes a large manifest: keep rewriting it under a tenth of the build time
+        self.flush_every = max(self.flush_every, 10 * (self._flushed_at - started))
         return path

@@ -120,12 +120,12 @@ class Pipeline:
 
     def _convert(self, item: _Open, job: ConversionJob) -> None:
         digest = file_digest(job.source)
-        self.by_target[job.target] = item.plan.recipient.id
         cached = self.cache.get(digest)
         if cached is not None:
             write_atomic(job.target, cached.read_bytes())
             self.cache_hits += 1
             return
+        self.by_target[job.target] = item.plan.recipient.id
         item.waiting += 1
         if digest in self.inflight:
             self.waiters[digest].append(job)
@@ -135,7 +135,7 @@ class Pipeline:
             self.pool.submit(job)
 
     def _converted(self, job: ConversionJob, made: ConversionJob, error: str) -> None:
-        item = self.open[self.by_target[job.target]]
+        item = self.open[self.by_target.pop(job.target)]
         item.waiting -= 1
         if error:
             item.result.fail(error)
