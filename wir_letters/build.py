@@ -20,7 +20,7 @@ from .check import preflight
 from .convert import Converter, LibreOfficeConverter
 from .errors import BuildLocked, InputError, Problem, RecipientError
 from .files import exclusive_lock, remove_leftovers, retire
-from .fingerprint import inputs_for, settings_digest
+from .fingerprint import Inputs, inputs_for, settings_digest
 from .manifest import Manifest
 from .pipeline import STALE_DIR, Pipeline, RecipientResult, record_failure
 from .plan import RecipientPlan, plan_recipient, rule_problem, select
@@ -100,7 +100,7 @@ def build(
         only: build just these ids. retry_failed: just those whose last build failed.
         force: rebuild even what is up to date. jobs: parallel LibreOffice processes.
         keep_going: build the recipients without problems instead of stopping at the preflight.
-        timeout: base seconds for one LibreOffice call (10 s more per document in it).
+        timeout: seconds LibreOffice may go without finishing a document before it is killed.
         converter: replaces LibreOffice (tests). reporter: told the total, then each result.
 
     The preflight (``wir_letters.check``) runs first: with any error nothing is written.
@@ -176,9 +176,15 @@ class _Build:
         gone = [] if (self.options.only or self.options.retry_failed) else self._retire_removed(known)
         pipeline = self._pipeline()
         settings = settings_digest(self.campaign)
+        inputs = {p.recipient.id: inputs_for(self.campaign, p, settings) for p in plans}
+        for plan in plans:
+            entry = self.manifest.entries.get(plan.recipient.id)
+            results[plan.recipient.id].status = assess(plan, inputs[plan.recipient.id], entry, self.out,
+                                                       self.options.force)
+        pipeline.pool.expect(sum(len(r.status.documents) for r in results.values() if r.status))
         try:
             for plan in plans:
-                self._build_one(pipeline, plan, results[plan.recipient.id], settings)
+                self._build_one(pipeline, plan, results[plan.recipient.id], inputs[plan.recipient.id])
             pipeline.close()
         finally:
             pipeline.pool.join()
@@ -192,13 +198,11 @@ class _Build:
         return BuildResult(self.out, [results[r.id] for r in chosen], gone, self.rejected, self.manifest.flush(),
                            pipeline.cache_hits, pipeline.converted)
 
-    def _build_one(self, pipeline: Pipeline, plan: RecipientPlan, result: RecipientResult, settings: str) -> None:
-        inputs = inputs_for(self.campaign, plan, settings)
-        entry = self.manifest.entries.get(plan.recipient.id)
-        result.status = assess(plan, inputs, entry, self.out, self.options.force)
-        if result.status.needs_build:
+    def _build_one(self, pipeline: Pipeline, plan: RecipientPlan, result: RecipientResult, inputs: Inputs) -> None:
+        if result.status is not None and result.status.needs_build:
             pipeline.add(plan, result, inputs)
             return
+        entry = self.manifest.entries.get(plan.recipient.id)
         result.bundle = plan.bundle
         result.documents = {d.document.id: d.pdf for d in plan.documents}
         result.pages = entry.get("pages", 0) if entry else 0

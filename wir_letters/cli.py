@@ -48,7 +48,7 @@ def cli() -> None:
 @click.option("--keep-going", is_flag=True,
               help="Build the recipients without problems; report the others (default: stop, write nothing).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds LibreOffice may take per call (plus 10 s per document in it).")
+              help="Seconds LibreOffice may work on one document before it counts as hanging.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary; errors only.")
 def build_command(campaign_path: Path, recipients: Path | None, out: Path | None, only: Sequence[str],
                   jobs: int | None, force: bool, retry_failed: bool, keep_going: bool, timeout: float,

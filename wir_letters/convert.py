@@ -1,7 +1,8 @@
 """DOCX → PDF with headless LibreOffice: one soffice process per batch, each worker its own profile.
 
-A batch that hangs is killed at its timeout; a batch that hangs or crashes is retried one
-document at a time in a fresh process, so one bad document fails only its recipient.
+A call that makes no progress (no new PDF) for ``timeout`` seconds is killed; a batch that
+hangs or crashes is retried one document at a time in a fresh process, so one bad document
+fails only its recipient.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +27,7 @@ INSTALL_HINT = (
     "install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
     "or set WIR_LETTERS_SOFFICE to the soffice program"
 )
-FILES_PER_CALL = 40  # soffice silently skips files beyond ~250 arguments; stay far below
-SECONDS_PER_FILE = 10.0  # added to the base timeout for each file of a batch
+FILES_PER_CALL = 200  # soffice silently skips files beyond ~250 arguments; stay below
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,11 @@ class LibreOfficeConverter:
     """Converts with headless soffice; worker slot ``n`` uses its own profile folder."""
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
-                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1),
-                 per_file: float = SECONDS_PER_FILE) -> None:
+                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1)) -> None:
         self.soffice = soffice or find_soffice()
         self.profile_root = profile_root
         self.workers = max(1, workers)
-        self.timeout = timeout  # base seconds per soffice call …
-        self.per_file = per_file  # … plus this for each file in it
+        self.timeout = timeout  # seconds a call may go without finishing a document
         self.day = day  # the date written into every PDF, so that PDFs are reproducible
 
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
@@ -93,11 +92,8 @@ class LibreOfficeConverter:
         for job in missing:  # retried once, alone, so a bad document cannot fail the others
             retry, still = self._attempt([job], slot)
             if still:
-                errors[job.target] = _failure(job, retry, self._limit(1))
+                errors[job.target] = _failure(job, retry, self.timeout)
         return errors
-
-    def _limit(self, files: int) -> float:
-        return self.timeout + self.per_file * files
 
     def _attempt(self, jobs: Sequence[ConversionJob], slot: int) -> tuple[_Run, list[ConversionJob]]:
         """Run soffice once on ``jobs``; return how it ended and the jobs left without a PDF."""
@@ -129,12 +125,24 @@ class LibreOfficeConverter:
         except OSError as err:
             raise ConverterMissing(f"cannot run {self.soffice}: {err}; {INSTALL_HINT}") from err
         try:
-            return _Run(False, process.wait(timeout=self._limit(len(files))))
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            return _Run(True, None)
+            return self._watch(process, outdir)
         finally:
-            _kill_group(process)  # reap helpers soffice left behind in its process group
+            _kill_group(process)  # also reaps helpers soffice left behind in its process group
+
+    def _watch(self, process: subprocess.Popen[bytes], outdir: Path) -> _Run:
+        """Wait for soffice; kill it when no new PDF appeared for ``timeout`` seconds."""
+        done, last_progress = 0, time.monotonic()
+        while True:
+            try:
+                return _Run(False, process.wait(timeout=0.2))
+            except subprocess.TimeoutExpired:
+                pass
+            made = sum(1 for _ in outdir.glob("*.pdf")) if outdir.is_dir() else 0
+            if made != done:
+                done, last_progress = made, time.monotonic()
+            elif time.monotonic() - last_progress > self.timeout:
+                _kill_group(process)
+                return _Run(True, None)
 
     def _collect(self, job: ConversionJob, produced: Path) -> bool:
         if not produced.is_file() or produced.stat().st_size == 0:
@@ -146,8 +154,8 @@ class LibreOfficeConverter:
 def _failure(job: ConversionJob, run: _Run, limit: float) -> str:
     name = job.source.name
     if run.timed_out:
-        return (f"LibreOffice did not finish converting {job.source} within {limit:.0f} s, twice; "
-                "open the document in Word to check it, or raise --timeout")
+        return (f"LibreOffice stopped making progress converting {job.source} (nothing for {limit:.0f} s), "
+                "twice; open the document in Word to check it, or raise --timeout")
     if run.returncode not in (0, None):
         return (f"LibreOffice crashed (exit code {run.returncode}) converting {job.source}, twice; "
                 f"open {name} in Word or LibreOffice to check it")

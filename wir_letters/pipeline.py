@@ -81,9 +81,12 @@ class Pipeline:
         item = _Open(plan, result, inputs)
         self.open[plan.recipient.id] = item
         result.rebuilt = result.status.documents if result.status else frozenset()
+        submitted = self.pool.pending
         for doc in plan.documents:
             if doc.document.id in result.rebuilt and not self._render(item, doc):
                 break
+        # documents served from the cache, or not rendered after an error, will not come
+        self.pool.expect(-(len(result.rebuilt) - (self.pool.pending - submitted)))
         self._finish_if_complete(item)
         self.collect(block=False)
 

@@ -1,15 +1,15 @@
 """A pool of conversion workers fed while rendering goes on: documents are converted as they come.
 
 Each worker thread drives one converter slot (one LibreOffice process at a time, with its own
-profile) and takes the documents waiting in the queue as one batch, so LibreOffice's start-up
+profile) and takes its share of the expected documents as one batch, so LibreOffice's start-up
 cost is shared by many documents while rendering and bundling continue in the main thread.
 """
 
 from __future__ import annotations
 
+import math
 import queue
 import threading
-import time
 from collections.abc import Iterator
 
 from .convert import FILES_PER_CALL, ConversionJob, Converter
@@ -20,18 +20,23 @@ _DONE = None  # queue marker: no more jobs
 class ConversionPool:
     """Convert jobs in ``converter.workers`` background threads; collect results with ``results``."""
 
-    def __init__(self, converter: Converter, batch_wait: float = 0.3) -> None:
+    def __init__(self, converter: Converter) -> None:
         self.converter = converter
-        self.batch_wait = batch_wait  # how long a worker waits for a batch to fill before it starts
         self._jobs: queue.Queue[ConversionJob | None] = queue.Queue()
         self._results: queue.Queue[tuple[ConversionJob, str]] = queue.Queue()
         self._failure: BaseException | None = None
-        self._closed = threading.Event()
+        self._lock = threading.Lock()
+        self._expected = 0  # jobs announced with expect() and not yet taken by a worker
         self._pending = 0
         self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True, name=f"convert-{slot}")
                          for slot in range(converter.workers)]
         for thread in self._threads:
             thread.start()
+
+    def expect(self, count: int) -> None:
+        """Announce (or, negative, withdraw) jobs that will be submitted, so batches can be sized."""
+        with self._lock:
+            self._expected = max(0, self._expected + count)
 
     def submit(self, job: ConversionJob) -> None:
         self._pending += 1
@@ -39,7 +44,6 @@ class ConversionPool:
 
     def close(self) -> None:
         """No more jobs will come: workers finish what is queued and stop."""
-        self._closed.set()
         for _ in self._threads:
             self._jobs.put(_DONE)
 
@@ -89,20 +93,30 @@ class ConversionPool:
                 return
 
     def _next_batch(self) -> tuple[list[ConversionJob], bool]:
-        """Take up to FILES_PER_CALL queued jobs, waiting briefly for a batch to fill."""
+        """Take the next batch: an even share of the jobs still expected, at most FILES_PER_CALL.
+
+        Every soffice call costs about a second of start-up, so a worker waits until its share
+        has been rendered instead of starting on the first document; sharing evenly keeps
+        the workers finishing together.
+        """
         first = self._jobs.get()
         if first is _DONE:
             return [], True
         batch = [first]
-        deadline = time.monotonic() + self.batch_wait
-        while len(batch) < FILES_PER_CALL:
-            timeout = deadline - time.monotonic()
+        with self._lock:
+            target = max(1, min(FILES_PER_CALL, math.ceil(self._expected / self.converter.workers)))
+        while len(batch) < target:
             try:
-                job = self._jobs.get(timeout=max(timeout, 0)) if timeout > 0 else self._jobs.get_nowait()
+                job = self._jobs.get(timeout=0.05)
             except queue.Empty:
-                break
+                continue
             if job is _DONE:
+                self._take(batch)
                 return batch, True
             batch.append(job)
+        self._take(batch)
         return batch, False
 
+    def _take(self, batch: list[ConversionJob]) -> None:
+        with self._lock:
+            self._expected = max(0, self._expected - len(batch))
