@@ -7,7 +7,7 @@ APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-d
 	fonts-crosextra-carlito python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps clean bench-incremental
+.PHONY: demo test setup system-deps clean bench bench-large bench-incremental
 
 demo: setup
 	$(BIN)/wir-letters check
@@ -15,6 +15,12 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+bench: setup
+	$(BIN)/python bench/run.py --sizes 33,330
+
+bench-large: setup
+	$(BIN)/python bench/run.py --sizes 33,330,3300
 
 bench-incremental: setup
 	$(BIN)/python bench/incremental.py

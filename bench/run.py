@@ -1,6 +1,6 @@
 """Benchmark: naive docxtpl recipe (a) vs the LibreOffice conversion limit (b) vs wir-letters build (c).
 
-Usage: python bench/run.py [--sizes 33,330] [--naive-sample 33]
+Usage: python bench/run.py [--sizes 33,330] [--naive-sample 10]
        make bench (33 and 330 recipients), make bench-large (adds 3,300)
 
 For each size it generates a campaign from the shipped templates, then measures in the same
@@ -110,7 +110,7 @@ def libreoffice_version() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="33,330")
-    parser.add_argument("--naive-sample", type=int, default=33)
+    parser.add_argument("--naive-sample", type=int, default=10)
     args = parser.parse_args()
     work = BENCH / "work"
     rows = []

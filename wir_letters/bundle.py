@@ -15,10 +15,10 @@ from .files import write_atomic
 
 @dataclass(frozen=True)
 class BundlePart:
-    """A PDF to put in the bundle, with the bookmark title it gets."""
+    """A PDF (already opened, so that a reader can serve many bundles) and its bookmark title."""
 
     title: str
-    pdf: Path
+    pdf: PdfReader
 
 
 def pdf_date(day: dt.date) -> str:
@@ -34,7 +34,7 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
     """
     writer = PdfWriter()
     for part in parts:
-        writer.append(PdfReader(part.pdf), outline_item=part.title, import_outline=False)
+        writer.append(part.pdf, outline_item=part.title, import_outline=False)
     writer.add_metadata({
         "/Title": title,
         "/Author": author,

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
+
 from .assertions import rendered_problems
-from .bundle import BundlePart, page_count, write_bundle
+from .bundle import BundlePart, write_bundle
 from .cache import ConversionCache
 from .campaign import Campaign
 from .convert import ConversionJob
@@ -73,6 +75,7 @@ class Pipeline:
         self.inflight: dict[str, ConversionJob] = {}  # DOCX digest -> the job converting it
         self.submitted: dict[Path, str] = {}  # PDF target of a submitted job -> its DOCX digest
         self.waiters: dict[str, list[ConversionJob]] = defaultdict(list)  # same digest, later jobs
+        self.attachments: dict[Path, PdfReader] = {}
         self.converted = 0
         self.cache_hits = 0
 
@@ -151,32 +154,40 @@ class Pipeline:
         if item.waiting or item.plan.recipient.id not in self.open:
             return
         del self.open[item.plan.recipient.id]
+        readers = {d.document.id: PdfReader(d.pdf) for d in item.plan.documents} if item.result.ok else {}
+        pages = {doc_id: len(reader.pages) for doc_id, reader in readers.items()}
         if item.result.ok:
-            self._check_pages(item)
+            self._check_pages(item, pages)
         if item.result.ok:
-            self._bundle(item)
+            self._bundle(item, readers, pages)
         else:
             record_failure(self.manifest, self.out, item.result)
         self.on_done(item.result)
 
-    def _check_pages(self, item: _Open) -> None:
+    def _check_pages(self, item: _Open, pages: dict[str, int]) -> None:
         for doc in item.plan.documents:
-            limit = doc.document.max_pages
-            if limit and doc.document.id in item.result.rebuilt and (pages := page_count(doc.pdf)) > limit:
-                item.result.fail(f"{doc.pdf}: {pages} pages, the campaign allows at most {limit} for "
-                                 f"'{doc.document.id}' (max_pages): shorten the text or raise the limit")
+            limit, doc_id = doc.document.max_pages, doc.document.id
+            if limit and pages[doc_id] > limit:
+                item.result.fail(f"{doc.pdf}: {pages[doc_id]} pages, the campaign allows at most {limit} for "
+                                 f"'{doc_id}' (max_pages): shorten the text or raise the limit")
 
-    def _bundle(self, item: _Open) -> None:
+    def _bundle(self, item: _Open, readers: dict[str, PdfReader], pages: dict[str, int]) -> None:
         plan, result = item.plan, item.result
-        parts = [BundlePart(d.document.title, d.pdf) for d in plan.documents]
-        parts += [BundlePart(a.title, a.file) for a in self.campaign.attachments]
+        parts = [BundlePart(d.document.title, readers[d.document.id]) for d in plan.documents]
+        parts += [BundlePart(a.title, self._attachment(a.file)) for a in self.campaign.attachments]
         result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
                                     author=self.campaign.sender.authority, day=self.campaign.date)
         retire_leftovers(self.manifest, self.out, plan)
         result.bundle = plan.bundle
         result.documents = {d.document.id: d.pdf for d in plan.documents}
-        self.manifest.record(plan.recipient.id, manifest_entry(self.manifest, self.out, item.plan, result,
+        self.manifest.record(plan.recipient.id, manifest_entry(self.out, plan, result, pages,
                                                                item.inputs.as_json()))
+
+    def _attachment(self, path: Path) -> PdfReader:
+        """Open each attachment once per build: re-reading it for every bundle doubles the cost."""
+        if path not in self.attachments:
+            self.attachments[path] = PdfReader(path)
+        return self.attachments[path]
 
 
 def retire_leftovers(manifest: Manifest, out: Path, plan: RecipientPlan) -> None:
@@ -196,21 +207,16 @@ def record_failure(manifest: Manifest, out: Path, result: RecipientResult) -> No
     manifest.record(result.id, {"name": result.name, "error": result.error})
 
 
-def manifest_entry(manifest: Manifest, out: Path, plan: RecipientPlan, result: RecipientResult,
+def manifest_entry(out: Path, plan: RecipientPlan, result: RecipientResult, pages: dict[str, int],
                    inputs: dict[str, Any]) -> dict[str, Any]:
     """The manifest entry of a complete recipient: bundle, pages, file hashes, inputs."""
-    old_docs = (manifest.entries.get(plan.recipient.id) or {}).get("documents", {})
     outputs = [plan.bundle] + [p for d in plan.documents for p in (d.docx, d.pdf)]
-
-    def pages(doc: DocumentPlan) -> int:
-        reuse = doc.document.id not in result.rebuilt and doc.document.id in old_docs
-        return old_docs[doc.document.id]["pages"] if reuse else page_count(doc.pdf)
-
     return {
         "name": result.name,
         "bundle": plan.bundle.relative_to(out).as_posix(),
         "pages": result.pages,
-        "documents": {d.document.id: {"title": d.document.title, "pages": pages(d)} for d in plan.documents},
+        "documents": {d.document.id: {"title": d.document.title, "pages": pages[d.document.id]}
+                      for d in plan.documents},
         "files": {p.relative_to(out).as_posix(): file_digest(p) for p in outputs},
         "inputs": inputs,
         "error": None,

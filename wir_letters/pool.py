@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from .convert import FILES_PER_CALL, ConversionJob, Converter
 
 _DONE = None  # queue marker: no more jobs
+MIN_BATCH = 40  # a smaller batch is not worth another LibreOffice start (about 0.8 s)
 
 
 class ConversionPool:
@@ -26,6 +27,7 @@ class ConversionPool:
         self._results: queue.Queue[tuple[ConversionJob, str]] = queue.Queue()
         self._failure: BaseException | None = None
         self._lock = threading.Lock()
+        self._collecting = threading.Lock()  # one worker fills its batch at a time
         self._expected = 0  # jobs announced with expect() and not yet taken by a worker
         self._pending = 0
         self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True, name=f"convert-{slot}")
@@ -99,12 +101,19 @@ class ConversionPool:
         has been rendered instead of starting on the first document; sharing evenly keeps
         the workers finishing together.
         """
+        with self._collecting:
+            return self._fill_batch()
+
+    def _fill_batch(self) -> tuple[list[ConversionJob], bool]:
         first = self._jobs.get()
         if first is _DONE:
             return [], True
         batch = [first]
         with self._lock:
-            target = max(1, min(FILES_PER_CALL, math.ceil(self._expected / self.converter.workers)))
+            target = min(FILES_PER_CALL, math.ceil(self._expected / self.converter.workers))
+            if self._expected - target < MIN_BATCH:  # a small rest is not worth another start
+                target = min(FILES_PER_CALL, self._expected)
+            target = max(1, target)
         while len(batch) < target:
             try:
                 job = self._jobs.get(timeout=0.05)
