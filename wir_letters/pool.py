@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from .convert import FILES_PER_CALL, ConversionJob, Converter
 
 _DONE = None  # queue marker: no more jobs
-MIN_BATCH = 40  # a smaller batch is not worth another LibreOffice start (about 0.8 s)
+MIN_BATCH = 60  # a smaller rest is not worth another LibreOffice start (about 0.8 s)
 
 
 class ConversionPool:

@@ -20,6 +20,7 @@ from lxml import etree
 from . import german
 from .errors import Problem, TemplateError
 from .files import write_atomic
+from .docxpack import packed_template
 from .mergefields import prepared_template
 
 
@@ -68,9 +69,8 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
     Raises:
         TemplateError: naming the template, the recipient and the undefined variable or syntax error.
     """
-    doc = DocxTemplate(prepared_template(template))
     try:
-        doc.render(dict(context), jinja_env=_ENV, autoescape=True)
+        data = _render(template, dict(context))
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(syntax_problem(template, err)) from err
     except jinja2.UndefinedError as err:
@@ -84,7 +84,17 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
         raise TemplateError(Problem(str(template), f"the Word document cannot be processed: {err}",
                                     where=f"recipient {recipient_id}",
                                     fix="open it in Word, save it again as .docx, and check it")) from err
-    write_atomic(target, docx_bytes(doc))
+    write_atomic(target, data)
+
+
+def _render(template: Path, context: dict[str, Any]) -> bytes:
+    """Render through the packed template, or through docxtpl's full render when it needs that."""
+    packed = packed_template(template)
+    if packed is not None:
+        return packed.render(context, _ENV)
+    doc = DocxTemplate(prepared_template(template))
+    doc.render(context, jinja_env=_ENV, autoescape=True)
+    return docx_bytes(doc)
 
 
 class _ZipWriter:
