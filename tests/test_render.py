@@ -80,3 +80,40 @@ def test_when_rules() -> None:
     assert not when_applies('recipient.kind != "landkreis"', fields)
     assert when_applies('kind in ["landkreis", "sonderstatusstadt"] and city.startswith("F")', fields)
     assert when_applies(None, fields)
+
+
+def _table_template(path: Path, cell_tag: str) -> Path:
+    document = docx.Document()
+    document.add_paragraph("Posten für {{ recipient.name }}")
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).text = "{%tr for item in recipient['items'] %}"
+    table.cell(1, 0).text = "{{ item.label }}"
+    table.cell(1, 1).text = cell_tag
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.save(path)
+    return path
+
+
+def test_packed_render_matches_docxtpl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that the fast path (only tagged parts rendered) writes what docxtpl writes."""
+    from wir_letters import render
+
+    context = {"recipient": {"name": "A & B", "items": [{"label": "Stelle", "amount": "50.000 €"},
+                                                          {"label": "Sachkosten", "amount": "5.000 €"}]}}
+    template = _table_template(tmp_path / "table.docx", "{{ item.amount }}")
+    assert render.packed_template(template) is not None
+    render_docx(template, context, tmp_path / "fast.docx")
+    monkeypatch.setattr(render, "packed_template", lambda path: None)
+    render_docx(template, context, tmp_path / "docxtpl.docx")
+    fast, slow = _text(tmp_path / "fast.docx"), _text(tmp_path / "docxtpl.docx")
+    assert fast == slow and "Posten für A & B" in fast
+    cells = [c.text for row in docx.Document(str(tmp_path / "fast.docx")).tables[0].rows for c in row.cells]
+    assert cells == ["Stelle", "50.000 €", "Sachkosten", "5.000 €"]
+    assert zipfile.ZipFile(tmp_path / "fast.docx").testzip() is None
+
+
+def test_templates_needing_whole_document_fixes_use_docxtpl(tmp_path: Path) -> None:
+    from wir_letters import render
+
+    template = _table_template(tmp_path / "columns.docx", "{%tc for x in [1] %}{{ x }}{%tc endfor %}")
+    assert render.packed_template(template) is None
