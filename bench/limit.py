@@ -8,26 +8,26 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 PER_CALL = 200  # soffice ignores files beyond about 250 arguments
 
 
-def convert(files: list[Path], out: Path, profile: Path) -> subprocess.Popen[bytes]:
-    script = " && ".join(
-        " ".join(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                  "--convert-to", "pdf", "--outdir", str(out), *map(str, files[i:i + PER_CALL])])
-        for i in range(0, len(files), PER_CALL))
-    return subprocess.Popen(["sh", "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def convert(files: list[Path], out: Path, profile: Path) -> None:
+    """One soffice process at a time over ``files``, PER_CALL files per call, in this thread."""
+    for i in range(0, len(files), PER_CALL):
+        subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                        "--convert-to", "pdf", "--outdir", str(out), *map(str, files[i:i + PER_CALL])],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
 
 
 def main(folder: str, out: str) -> None:
     files = sorted(Path(folder).glob("*.docx"))
     with tempfile.TemporaryDirectory() as profiles:
         halves = [files[0::2], files[1::2]]
-        running = [convert(half, Path(out), Path(profiles) / f"p{n}") for n, half in enumerate(halves)]
-        if any(p.wait() for p in running):
-            raise SystemExit("soffice failed")
+        with ThreadPoolExecutor(2) as pool:
+            list(pool.map(convert, halves, [Path(out)] * 2, [Path(profiles) / f"p{n}" for n in range(2)]))
     made = len(list(Path(out).glob("*.pdf")))
     if made != len(files):
         raise SystemExit(f"only {made} of {len(files)} PDFs were made")

@@ -1,14 +1,19 @@
-"""wir_letters: fill Word templates per recipient, convert to PDF, bundle with attachments."""
+"""wir_letters: fill Word templates per recipient, convert them to PDF, bundle them with attachments.
+
+    from wir_letters import load_campaign, check, build
+    campaign = load_campaign("campaign.yaml")
+    problems = check(campaign)
+    result = build(campaign)
+"""
 
 __version__ = "0.1.0"
 
-from .build import BuildResult, RecipientResult, assess_all, build  # noqa: E402
+from .build import BuildResult, RecipientResult, Reporter, assess_all, build  # noqa: E402
 from .campaign import Campaign, load_campaign  # noqa: E402
 from .check import check, preflight  # noqa: E402
 from .errors import (  # noqa: E402
     BuildLocked,
     CampaignError,
-    ConversionError,
     ConverterMissing,
     EnvironmentProblem,
     InputError,
@@ -17,11 +22,30 @@ from .errors import (  # noqa: E402
     TemplateError,
     WirLettersError,
 )
-from .recipients import Recipient, load_recipients  # noqa: E402
+from .recipients import Recipient, load_recipients, read_recipients  # noqa: E402
 from .status import Status  # noqa: E402
 
 __all__ = [
-    "BuildLocked", "BuildResult", "Status", "assess_all", "Campaign", "CampaignError", "ConversionError", "ConverterMissing",
-    "EnvironmentProblem", "InputError", "Problem", "Recipient", "RecipientError", "RecipientResult",
-    "TemplateError", "WirLettersError", "build", "check", "preflight", "load_campaign", "load_recipients",
+    "BuildLocked",
+    "BuildResult",
+    "Campaign",
+    "CampaignError",
+    "ConverterMissing",
+    "EnvironmentProblem",
+    "InputError",
+    "Problem",
+    "Recipient",
+    "RecipientError",
+    "RecipientResult",
+    "Reporter",
+    "Status",
+    "TemplateError",
+    "WirLettersError",
+    "assess_all",
+    "build",
+    "check",
+    "load_campaign",
+    "load_recipients",
+    "preflight",
+    "read_recipients",
 ]

@@ -22,17 +22,18 @@ from .errors import BuildLocked, InputError, Problem, RecipientError
 from .files import exclusive_lock, remove_leftovers, retire
 from .fingerprint import Inputs, inputs_for, settings_digest
 from .manifest import Manifest
-from .pipeline import STALE_DIR, Pipeline, RecipientResult, record_failure
+from .pipeline import Pipeline, RecipientResult, record_failure
 from .plan import RecipientPlan, plan_recipient, rule_problem, select
 from .pool import ConversionPool
 from .recipients import Recipient, RecipientList, read_recipients
 from .status import Status, assess, removed
 
-__all__ = ["BuildResult", "RecipientResult", "assess_all", "build", "STALE_DIR"]
+__all__ = ["BuildOptions", "BuildResult", "RecipientResult", "Reporter", "assess_all", "build"]
 
 WORK_DIR = ".wir"  # inside the output folder: lock, conversion cache, LibreOffice profiles, scratch
 CACHE_DIR = "cache"  # inside WORK_DIR: PDFs by the SHA-256 of their DOCX
 REMOVED_DIR = "_removed"  # outputs of recipients that left the list
+
 
 class Reporter(Protocol):
     """Told how many recipients a build covers, then each recipient's result as it completes."""

@@ -70,9 +70,5 @@ class ConverterMissing(EnvironmentProblem):
     """LibreOffice (soffice) is not installed or not found."""
 
 
-class ConversionError(EnvironmentProblem):
-    """LibreOffice ran but did not produce a PDF."""
-
-
 class BuildLocked(EnvironmentProblem):
     """Another build is writing the same output folder."""
