@@ -84,6 +84,11 @@ def _pack(path: Path, size: int, mtime_ns: int) -> PackedTemplate | None:
     return PackedTemplate(order, fixed, sources, docxtpl)
 
 
+def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
+    """Pack ``(name, content)`` pairs into a reproducible zip (fixed timestamps, deflate level 1)."""
+    return _zip([_Entry.of(name, content) for name, content in parts])
+
+
 def _zip(entries: list[_Entry]) -> bytes:
     """Write a zip of already deflated entries (what zipfile cannot do)."""
     out, central = bytearray(), bytearray()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 from collections.abc import Mapping
@@ -20,7 +19,7 @@ from lxml import etree
 from . import german
 from .errors import Problem, TemplateError
 from .files import write_atomic
-from .docxpack import packed_template
+from .docxpack import packed_template, zip_parts
 from .mergefields import prepared_template
 
 
@@ -97,36 +96,30 @@ def _render(template: Path, context: dict[str, Any]) -> bytes:
     return docx_bytes(doc)
 
 
-class _ZipWriter:
-    """python-docx's physical package writer, made reproducible and quicker: every entry gets
-    the timestamp 1980-01-01 00:00, and deflate level 1 (LibreOffice reads it all the same)."""
+class _Collector:
+    """Takes the parts python-docx's PackageWriter writes, for ``zip_parts`` to pack."""
 
-    def __init__(self, file: io.BytesIO) -> None:
-        self._zip = zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bytes]] = []
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        self._zip.writestr(info, blob, compresslevel=1)
+        self.parts.append((pack_uri.membername, blob))
 
     def close(self) -> None:
-        self._zip.close()
+        pass
 
 
 def docx_bytes(doc: DocxTemplate) -> bytes:
-    """Serialise a rendered document as ``OpcPackage.save`` does, through ``_ZipWriter``."""
+    """Serialise a rendered document as ``OpcPackage.save`` does, packed reproducibly."""
     package = doc.docx.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
-    buffer = io.BytesIO()
-    writer = _ZipWriter(buffer)
-    PackageWriter._write_content_types_stream(writer, parts)
-    PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, parts)
-    writer.close()
-    return buffer.getvalue()
+    collector = _Collector()
+    PackageWriter._write_content_types_stream(collector, parts)
+    PackageWriter._write_pkg_rels(collector, package.rels)
+    PackageWriter._write_parts(collector, parts)
+    return zip_parts(collector.parts)
 
 
 def undefined_name(err: jinja2.UndefinedError) -> str:
