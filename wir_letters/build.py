@@ -7,7 +7,7 @@ again; everything is written atomically and recorded in the manifest only when c
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -146,11 +146,10 @@ def assess_all(campaign: Campaign, recipients: Sequence[Recipient], out: Path,
     """Return each recipient's status (plus removed ones) and the recipients that cannot be planned."""
     manifest = Manifest.load(out)
     results = {r.id: RecipientResult(r.id, r.name) for r in recipients}
-    plans = _plan_all(campaign, recipients, out, results)
     settings = settings_digest(campaign)
-    statuses = [assess(p, inputs_for(campaign, p, settings), manifest.entries.get(p.recipient.id), out, force)
-                for p in plans]
-    statuses += removed(manifest.entries, {r.id for r in recipients})
+    statuses = [assess(p, inputs_for(campaign, p, settings), manifest.get(p.recipient.id), out, force)
+                for p in _plans(campaign, recipients, out, results)]
+    statuses += removed(manifest.ids(), {r.id for r in recipients})
     return statuses, [r for r in results.values() if not r.ok]
 
 
@@ -167,25 +166,28 @@ class _Build:
         self.converter = converter
 
     def run(self) -> BuildResult:
+        # what a killed build left: temporary files, LibreOffice profiles, staging folders
+        remove_leftovers(self.out / WORK_DIR, ("lo-profile-*", ".convert-*", ".*.tmp"))
+        remove_leftovers(self.out)
         skipped = {p.recipient for p in self.rejected}
         chosen = [r for r in self._choose() if r.id not in skipped]
         results = {r.id: RecipientResult(r.id, r.name) for r in chosen}
         self.reporter.start(len(chosen))
-        plans = _plan_all(self.campaign, chosen, self.out, results)
-        self._remove_leftovers(plans)
         known = {r.id for r in self.listed.recipients} | skipped
         gone = [] if (self.options.only or self.options.retry_failed) else self._retire_removed(known)
         pipeline = self._pipeline()
         settings = settings_digest(self.campaign)
-        inputs = {p.recipient.id: inputs_for(self.campaign, p, settings) for p in plans}
-        for plan in plans:
-            entry = self.manifest.entries.get(plan.recipient.id)
-            results[plan.recipient.id].status = assess(plan, inputs[plan.recipient.id], entry, self.out,
+        # Two passes over the list, planning each recipient again rather than holding every plan:
+        # the first decides what to do (and how many documents LibreOffice will get), the second does it.
+        for plan in _plans(self.campaign, chosen, self.out, results):
+            remove_leftovers(plan.folder)
+            results[plan.recipient.id].status = assess(plan, inputs_for(self.campaign, plan, settings),
+                                                       self.manifest.get(plan.recipient.id), self.out,
                                                        self.options.force)
         pipeline.pool.expect(sum(len(r.status.documents) for r in results.values() if r.status))
         try:
-            for plan in plans:
-                self._build_one(pipeline, plan, results[plan.recipient.id], inputs[plan.recipient.id])
+            for plan in _plans(self.campaign, chosen, self.out, results):
+                self._build_one(pipeline, plan, results[plan.recipient.id], inputs_for(self.campaign, plan, settings))
             pipeline.close()
         finally:
             pipeline.pool.join()
@@ -194,7 +196,7 @@ class _Build:
                 record_failure(self.manifest, self.out, result)
                 self.reporter.done(result)
         if not (self.options.only or self.options.retry_failed):
-            pipeline.cache.prune(digest for entry in self.manifest.entries.values()
+            pipeline.cache.prune(digest for entry in self.manifest.values()
                                  for name, digest in entry.get("files", {}).items() if name.endswith(".docx"))
         return BuildResult(self.out, [results[r.id] for r in chosen], gone, self.rejected, self.manifest.flush(),
                            pipeline.cache_hits, pipeline.converted)
@@ -203,7 +205,7 @@ class _Build:
         if result.status is not None and result.status.needs_build:
             pipeline.add(plan, result, inputs)
             return
-        entry = self.manifest.entries.get(plan.recipient.id)
+        entry = self.manifest.get(plan.recipient.id)
         result.bundle = plan.bundle
         result.documents = {d.document.id: d.pdf for d in plan.documents}
         result.pages = entry.get("pages", 0) if entry else 0
@@ -225,37 +227,30 @@ class _Build:
             raise RecipientError(Problem(str(self.campaign.recipients), f"unknown recipient id(s): {err.args[0]}",
                                          field="--only", fix="use ids from the recipient list")) from err
         if self.options.retry_failed:
-            chosen = [r for r in chosen if (self.manifest.entries.get(r.id) or {}).get("error")]
+            chosen = [r for r in chosen if (self.manifest.get(r.id) or {}).get("error")]
         return chosen
 
-    def _remove_leftovers(self, plans: list[RecipientPlan]) -> None:
-        """Clear what a killed build left: temporary files, LibreOffice profiles, staging folders."""
-        remove_leftovers(self.out / WORK_DIR, ("lo-profile-*", ".convert-*", ".*.tmp"))
-        remove_leftovers(self.out)
-        for plan in plans:
-            remove_leftovers(plan.folder)
 
     def _retire_removed(self, current: set[str]) -> list[str]:
         """Move the outputs of recipients that left the list to ``OUT/_removed/<id>/``."""
-        gone = [s.id for s in removed(self.manifest.entries, current)]
+        gone = [s.id for s in removed(self.manifest.ids(), current)]
         for rid in gone:
-            bundle = self.manifest.entries[rid].get("bundle")
+            bundle = (self.manifest.get(rid) or {}).get("bundle")
             paths = [self.out / rid] + ([self.out / bundle] if bundle else [])
             retire(paths, self.out / REMOVED_DIR / rid)
             self.manifest.drop(rid)
         return gone
 
 
-def _plan_all(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
-              results: dict[str, RecipientResult]) -> list[RecipientPlan]:
-    plans = []
+def _plans(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
+           results: dict[str, RecipientResult]) -> Iterator[RecipientPlan]:
+    """Plan each recipient in turn; one that cannot be planned gets the error in its result."""
     for recipient in chosen:
         try:
-            plans.append(plan_recipient(campaign, recipient, out))
+            yield plan_recipient(campaign, recipient, out)
         except jinja2.TemplateError as err:
             results[recipient.id].error = str(rule_problem(campaign, recipient, err))
         except (KeyError, ValueError) as err:
             results[recipient.id].error = str(Problem(
                 str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
                 where=f"recipient {recipient.id}", field="output.bundle_name"))
-    return plans

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import CampaignError, Problem
+from .files import load_yaml
 from .german import LetterRules
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -97,7 +98,7 @@ def load_campaign(path: Path | str) -> Campaign:
         raise CampaignError(Problem(str(path), "campaign file not found",
                                     fix="pass -c PATH or run in the folder that holds campaign.yaml"))
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise CampaignError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
     if not isinstance(data, dict):

@@ -1,29 +1,37 @@
 """OUT/manifest.json: per recipient its bundle, page counts, file hashes and the inputs used.
 
-The manifest holds no timestamps or absolute paths, so equal builds give equal manifests.
-An entry is recorded only after all of the recipient's outputs are complete.
+The file is JSON with one line per recipient, so a diff shows which recipients changed and a
+long list is read and written line by line: entries stay compact strings in memory, parsed
+only when asked for. It holds no timestamps or absolute paths, so equal builds give equal
+manifests. An entry is recorded only after all of the recipient's outputs are complete.
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from . import __version__
-from .files import write_atomic
+from .files import write_text_atomic
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1
+_RECIPIENTS_LINE = '"recipients": {'
+
+
+def _compact(entry: dict[str, Any]) -> str:
+    return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 class Manifest:
     """The recipients' entries of one output folder; ``flush`` writes them atomically."""
 
-    def __init__(self, out: Path, entries: dict[str, Any], flush_every: float = 1.0) -> None:
+    def __init__(self, out: Path, entries: dict[str, str], flush_every: float = 1.0) -> None:
         self.out = out
-        self.entries = entries
+        self._entries = entries  # recipient id -> compact JSON of its entry
         self.campaign = ""
         self.flush_every = flush_every
         self._flushed_at = time.monotonic()
@@ -32,26 +40,71 @@ class Manifest:
     def load(cls, out: Path) -> Manifest:
         """Read ``out/manifest.json``; a missing file gives an empty manifest."""
         path = out / MANIFEST_NAME
-        data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-        return cls(out, dict(data.get("recipients", {})))
+        if not path.is_file():
+            return cls(out, {})
+        with path.open(encoding="utf-8") as handle:
+            entries = _read_lines(handle)
+        if entries is None:  # not our line layout (edited by hand?): read it whole
+            data = json.loads(path.read_text(encoding="utf-8"))
+            entries = {rid: _compact(entry) for rid, entry in data.get("recipients", {}).items()}
+        return cls(out, entries)
+
+    def get(self, recipient_id: str) -> dict[str, Any] | None:
+        raw = self._entries.get(recipient_id)
+        return json.loads(raw) if raw is not None else None
+
+    def ids(self) -> list[str]:
+        return list(self._entries)
+
+    def values(self) -> Iterator[dict[str, Any]]:
+        return (json.loads(raw) for raw in self._entries.values())
 
     def record(self, recipient_id: str, entry: dict[str, Any]) -> None:
         """Set a recipient's entry; flush when the last flush is older than ``flush_every`` s."""
-        self.entries[recipient_id] = entry
+        self._entries[recipient_id] = _compact(entry)
         if time.monotonic() - self._flushed_at >= self.flush_every:
             self.flush()
 
     def drop(self, recipient_id: str) -> None:
-        self.entries.pop(recipient_id, None)
+        self._entries.pop(recipient_id, None)
 
     def flush(self) -> Path:
         """Write the manifest (sorted by recipient id) atomically and return its path."""
-        data = {"format": FORMAT, "campaign": self.campaign, "generator": f"wir_letters {__version__}",
-                "recipients": dict(sorted(self.entries.items()))}
         path = self.out / MANIFEST_NAME
         started = time.monotonic()
-        write_atomic(path, (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        write_text_atomic(path, self._write)
         self._flushed_at = time.monotonic()
         # a long list makes a large manifest: keep rewriting it under a tenth of the build time
         self.flush_every = max(self.flush_every, 10 * (self._flushed_at - started))
         return path
+
+    def _write(self, handle: TextIO) -> None:
+        handle.write("{\n")
+        for key, value in (("format", FORMAT), ("campaign", self.campaign), ("generator", f"wir_letters {__version__}")):
+            handle.write(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+        handle.write(_RECIPIENTS_LINE + "\n")
+        ids = sorted(self._entries)
+        for n, rid in enumerate(ids):
+            comma = "," if n < len(ids) - 1 else ""
+            handle.write(f"{json.dumps(rid, ensure_ascii=False)}: {self._entries[rid]}{comma}\n")
+        handle.write("}\n}\n")
+
+
+def _read_lines(handle: TextIO) -> dict[str, str] | None:
+    """Read the one-line-per-recipient layout ``_write`` produces; None for any other layout."""
+    entries: dict[str, str] = {}
+    in_recipients = False
+    for line in handle:
+        line = line.rstrip("\n")
+        if not in_recipients:
+            in_recipients = line == _RECIPIENTS_LINE
+            continue
+        if line == "}":
+            return entries
+        try:
+            item = json.loads("{" + line.rstrip(",") + "}")
+        except json.JSONDecodeError:
+            return None
+        for rid, entry in item.items():
+            entries[rid] = _compact(entry)
+    return None

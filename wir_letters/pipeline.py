@@ -19,7 +19,7 @@ from .assertions import rendered_problems
 from .bundle import BundlePart, write_bundle
 from .cache import ConversionCache
 from .campaign import Campaign
-from .convert import ConversionJob
+from .convert import FILES_PER_CALL, ConversionJob
 from .errors import InputError
 from .files import retire, write_atomic
 from .fingerprint import Inputs, file_digest
@@ -29,6 +29,7 @@ from .pool import ConversionPool
 from .render import render_docx
 from .status import Status
 
+MAX_AHEAD = 4 * FILES_PER_CALL  # documents rendered but not yet converted, at most
 STALE_DIR = "_stale"  # outputs that no longer match their inputs (failed rebuild, dropped document)
 
 
@@ -80,7 +81,13 @@ class Pipeline:
         self.cache_hits = 0
 
     def add(self, plan: RecipientPlan, result: RecipientResult, inputs: Inputs) -> None:
-        """Render the documents that need it and queue their conversion."""
+        """Render the documents that need it and queue their conversion.
+
+        Rendering is far quicker than conversion: it waits while more than ``MAX_AHEAD``
+        documents are queued, so a long list streams through in bounded memory.
+        """
+        while self.pool.pending > MAX_AHEAD:
+            self.collect(block=True)
         item = _Open(plan, result, inputs)
         self.open[plan.recipient.id] = item
         result.rebuilt = result.status.documents if result.status else frozenset()
@@ -192,7 +199,7 @@ class Pipeline:
 
 def retire_leftovers(manifest: Manifest, out: Path, plan: RecipientPlan) -> None:
     """Move files of documents this recipient no longer gets, and a renamed bundle, out of the way."""
-    old = manifest.entries.get(plan.recipient.id) or {}
+    old = manifest.get(plan.recipient.id) or {}
     keep = {p.relative_to(out).as_posix() for d in plan.documents for p in (d.docx, d.pdf)}
     keep.add(plan.bundle.relative_to(out).as_posix())
     leftovers = [out / name for name in old.get("files", {}) if name not in keep]
@@ -201,7 +208,7 @@ def retire_leftovers(manifest: Manifest, out: Path, plan: RecipientPlan) -> None
 
 def record_failure(manifest: Manifest, out: Path, result: RecipientResult) -> None:
     """Record the error; a bundle from an earlier build no longer matches and moves to ``_stale``."""
-    old = manifest.entries.get(result.id) or {}
+    old = manifest.get(result.id) or {}
     if old.get("bundle"):
         retire([out / old["bundle"]], out / STALE_DIR / result.id)
     manifest.record(result.id, {"name": result.name, "error": result.error})

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, RecipientError
+from .files import load_yaml
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "street", "postcode", "city")
 OPTIONAL_COLUMNS = (
@@ -200,7 +201,7 @@ def _text(value: Any) -> str:
 
 def _read_yaml(path: Path) -> Iterator[RawRow]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
         raise RecipientError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
     if isinstance(data, dict):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,7 +102,7 @@ def _file_reasons(out: Path, entry: Mapping[str, Any], paths: tuple[Path, ...]) 
     return reasons
 
 
-def removed(entries: Mapping[str, Any], current_ids: set[str]) -> list[Status]:
+def removed(recorded_ids: Iterable[str], current_ids: set[str]) -> list[Status]:
     """Return a ``removed`` status for every manifest entry whose recipient left the list."""
     return [Status(rid, REMOVED, ("no longer in the recipient list",), frozenset(), False)
-            for rid in entries if rid not in current_ids]
+            for rid in recorded_ids if rid not in current_ids]
