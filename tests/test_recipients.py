@@ -100,3 +100,11 @@ def test_shipped_list_has_the_33_units() -> None:
     kinds = [r.fields["kind"] for r in recipients]
     assert (len(recipients), kinds.count("landkreis"), kinds.count("kreisfreie_stadt"),
             kinds.count("sonderstatusstadt")) == (33, 21, 5, 7)
+
+
+def test_shipped_excel_copy_matches_the_yaml_list() -> None:
+    """The XLSX for office staff holds exactly the records of the YAML list."""
+    folder = Path(__file__).parent.parent / "recipients"
+    as_yaml = [dict(r.fields) for r in load_recipients(folder / "hessen-2017.yaml")]
+    as_xlsx = [dict(r.fields) for r in load_recipients(folder / "hessen-2017.xlsx")]
+    assert as_xlsx == as_yaml
