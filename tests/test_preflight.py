@@ -109,3 +109,14 @@ def test_check_report_is_grouped_by_file(run_cli, tmp_path: Path) -> None:
 def test_numeric_four_digit_postcode_is_repaired_not_reported(tmp_path: Path) -> None:
     path = write_campaign(tmp_path, recipients=[dict(RECIPIENTS[1], postcode="7548")])
     assert problems_of(path) == []
+
+
+def test_notes_name_the_list_that_was_checked(tmp_path: Path, run_cli) -> None:
+    path = write_campaign(tmp_path, recipients=[dict(RECIPIENTS[1], Kostenstelle="1")])
+    other = tmp_path / "other.csv"
+    other.write_text("id;name;kind;street;postcode;city;Projekt\nkassel;Stadt Kassel;kreisfreie_stadt;Weg 1;34117;Kassel;7\n",
+                     "utf-8")
+    result = run_cli("check", "-c", str(path), "--recipients", str(other))
+    assert result.code == 0
+    assert f"{other}\n  note: Projekt: no template or rule uses this column" in result.err
+    assert "Kostenstelle" not in result.err

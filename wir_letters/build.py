@@ -129,7 +129,7 @@ def build(
 
 def _given(recipients: Sequence[Recipient]) -> RecipientList:
     columns = frozenset(name for r in recipients for name in r.fields)
-    return RecipientList(list(recipients), [], columns)
+    return RecipientList(list(recipients), [], columns, recipients[0].source if recipients else None)
 
 
 def _gate(campaign: Campaign, listed: RecipientList, keep_going: bool) -> list[Problem]:

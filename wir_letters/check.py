@@ -27,7 +27,7 @@ def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Probl
     try:
         listed = read_recipients(recipients_path or campaign.recipients)
     except RecipientError as err:
-        listed = RecipientList([], err.problems, frozenset(err.columns or ()))
+        listed = RecipientList([], err.problems, frozenset(err.columns or ()), recipients_path)
         return err.problems + preflight(campaign, listed, known_columns=bool(err.columns))
     return preflight(campaign, listed)
 
@@ -54,7 +54,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
         problems += [problem] if problem else []
     problems += _recipient_problems(campaign, listed.recipients)
     if columns is not None:
-        problems += _unused_column_notes(campaign, columns, used)
+        problems += _unused_column_notes(listed.source or campaign.recipients, columns, used)
     return problems
 
 
@@ -126,7 +126,7 @@ def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient]) -> 
     return problems
 
 
-def _unused_column_notes(campaign: Campaign, columns: set[str], used: set[str]) -> list[Problem]:
+def _unused_column_notes(source: Path, columns: set[str], used: set[str]) -> list[Problem]:
     builtin = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    return [Problem(str(campaign.recipients), "no template or rule uses this column", field=column,
+    return [Problem(str(source), "no template or rule uses this column", field=column,
                     severity="note") for column in sorted(columns - builtin - used)]

@@ -70,6 +70,7 @@ class RecipientList:
     recipients: list[Recipient]
     problems: list[Problem]
     columns: frozenset[str]
+    source: Path | None = None
 
 
 def load_recipients(path: Path) -> list[Recipient]:
@@ -138,7 +139,7 @@ def check_rows(path: Path, rows: list[RawRow]) -> RecipientList:
             recipients.append(recipient)
     counts = Counter(_text(raw.cells.get("id")) for raw in rows)
     recipients = [r for r in recipients if counts[r.id] == 1]  # a duplicated id is ambiguous everywhere
-    return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS)))
+    return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS)), path)
 
 
 def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
