@@ -47,8 +47,3 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
     writer.write(buffer)
     write_atomic(target, buffer.getvalue())
     return len(writer.pages)
-
-
-def page_count(pdf: Path) -> int:
-    """Return the number of pages of a PDF file."""
-    return len(PdfReader(pdf).pages)

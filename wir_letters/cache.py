@@ -6,10 +6,10 @@ recipients (or again in a later build) is converted by LibreOffice only once.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterable
 from pathlib import Path
+
+from .files import write_atomic
 
 
 class ConversionCache:
@@ -27,11 +27,7 @@ class ConversionCache:
 
     def put(self, docx_digest: str, pdf: Path) -> None:
         """Keep a copy of ``pdf`` for DOCX files with this SHA-256."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{docx_digest}.pdf"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(pdf, tmp)
-        os.replace(tmp, target)
+        write_atomic(self.folder / f"{docx_digest}.pdf", pdf.read_bytes())
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete cached PDFs whose DOCX hash is not in ``keep``, and other variants; return the count."""

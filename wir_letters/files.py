@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import yaml
 
@@ -25,18 +26,7 @@ def write_atomic(target: Path, data: bytes) -> bool:
     """
     if _holds(target, data):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+    return _replace(target, lambda handle: handle.write(data), keep_same=False)
 
 
 def write_text_atomic(target: Path, write: Callable[[TextIO], None]) -> bool:
@@ -46,20 +36,35 @@ def write_text_atomic(target: Path, write: Callable[[TextIO], None]) -> bool:
     Returns:
         True when the file was written, False when it already held the same bytes.
     """
+
+    def write_text(handle: BinaryIO) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", write_through=True)
+        write(text)
+        text.detach()
+
+    return _replace(target, write_text, keep_same=True)
+
+
+def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool) -> bool:
+    """Write through a temporary file beside ``target``, synced, then renamed over it.
+
+    With ``keep_same``, a target whose bytes equal the new file's is kept and the new one dropped.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    tmp = Path(name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        if target.is_file() and target.stat().st_size == Path(tmp).stat().st_size \
-                and sha256_file(target) == sha256_file(Path(tmp)):
-            Path(tmp).unlink()
+        if keep_same and target.is_file() and target.stat().st_size == tmp.stat().st_size \
+                and sha256_file(target) == sha256_file(tmp):
+            tmp.unlink()
             return False
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return True
 

@@ -56,12 +56,6 @@ class Inputs:
     attachments: Mapping[str, str]  # attachment title -> SHA-256 of its PDF
     version: str = __version__
 
-    def document_fingerprint(self, document_id: str) -> str:
-        return digest([self.row, self.settings, self.templates[document_id], self.version, document_id])
-
-    def bundle_fingerprint(self) -> str:
-        return digest(self.as_json())
-
     def as_json(self) -> dict[str, Any]:
         return {"row": dict(self.row), "settings": self.settings, "templates": dict(self.templates),
                 "attachments": dict(self.attachments), "version": self.version}

@@ -160,7 +160,7 @@ def used_names(template: Path) -> dict[str, set[str]]:
     """
     source = template_source(template)
     try:
-        ast = make_env().parse(source)
+        ast = _ENV.parse(source)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(syntax_problem(template, err, source)) from err
     top = meta.find_undeclared_variables(ast)
@@ -192,7 +192,7 @@ def _expression(rule: str) -> Any:
 
 def rule_names(rule: str) -> set[str]:
     """Return the field names a ``when`` rule reads (``recipient.x`` counts as ``x``)."""
-    ast = make_env().parse("{{ " + rule + " }}")
+    ast = _ENV.parse("{{ " + rule + " }}")
     names = meta.find_undeclared_variables(ast) - {"recipient"}
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name) and node.node.name == "recipient":
