@@ -58,10 +58,12 @@ def word_merge_template(path: Path) -> Path:
 
 def test_jinja_for_instructions() -> None:
     assert jinja_for(" MERGEFIELD  Name  \\* MERGEFORMAT ") == '{{ recipient["Name"] }}'
-    assert jinja_for(' MERGEFIELD "Contact Name" \\* Upper') == '{{ recipient["Contact Name"]|upper }}'
-    assert jinja_for(' MERGEFIELD x \\b "(" \\f ")"') == '{{ ("(" ~ recipient["x"] ~ ")") if recipient["x"] else "" }}'
+    assert jinja_for(' MERGEFIELD "Contact Name" \\* Upper') == '{{ recipient["Contact Name"]|word_text|upper }}'
+    assert jinja_for(' MERGEFIELD x \\b "(" \\f ")"') == ('{{ ("(" ~ recipient["x"] ~ ")") '
+                                                    "if recipient[\"x\"] not in ('', none) else '' }}")
     assert jinja_for(" GREETINGLINE \\f x") == "{{ salutation }}"
-    assert jinja_for(" PAGE ") is None and jinja_for(" IF a = b ") is None
+    assert jinja_for(" PAGE ") is None
+    assert jinja_for(' IF a = b "x" ') == '{{ word_if("a", "=", "b", "x", "") }}'
 
 
 def test_word_merge_template_is_filled_and_checked(tmp_path: Path) -> None:

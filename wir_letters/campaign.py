@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from babel import Locale, UnknownLocaleError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import CampaignError, Problem
 from .files import load_yaml
 from .german import LetterRules
+from .recipients import Schema, TableSource
+
+ColumnType = Literal["text", "boolean", "number", "date"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -61,6 +65,28 @@ class Attachment(BaseModel):
     file: Path
 
 
+class Column(BaseModel):
+    """A declared recipient column: its type and, for text, the most characters the letter holds."""
+
+    model_config = _STRICT
+    type: ColumnType = "text"
+    max_length: int | None = Field(default=None, ge=1)
+
+
+def _column(value: Any) -> Any:
+    """``amount: number`` is short for ``amount: {type: number}``."""
+    return {"type": value} if isinstance(value, str) else value
+
+
+class Table(BaseModel):
+    """Rows of a per-recipient table: a file (CSV, YAML, XLSX with ``sheet``) whose rows carry ``id``."""
+
+    model_config = _STRICT
+    file: Path
+    sheet: str | None = None
+    columns: dict[str, ColumnType] = {}
+
+
 class Output(BaseModel):
     model_config = _STRICT
     folder: Path = Path("out")
@@ -80,11 +106,37 @@ class Campaign(BaseModel):
     output: Output = Output()
     conditions: dict[str, str] = {}  # name -> rule; templates read conditions.<name> (True/False)
     letter_rules: LetterRules = LetterRules()
+    locale: str = "de_DE"  # numbers, dates and Word field switches are formatted in this locale
+    columns: dict[str, Column] = {}  # declared types and lengths of recipient columns
+    tables: dict[str, Table] = {}  # per-recipient tables, as recipient.<name>
     source: Path = Path("campaign.yaml")
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _short_columns(cls, value: Any) -> Any:
+        return {k: _column(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        try:
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError) as err:
+            raise ValueError(f"unknown locale {value!r}; use e.g. de_DE or en_GB") from err
+        return value
 
     @property
     def base_dir(self) -> Path:
         return self.source.parent
+
+    @property
+    def schema(self) -> Schema:
+        """What the recipient list reader must know: declared types, lengths and tables."""
+        return Schema(
+            types={name: c.type for name, c in self.columns.items() if c.type != "text"},
+            max_lengths={name: c.max_length for name, c in self.columns.items() if c.max_length},
+            tables={name: TableSource(t.file, t.sheet, t.columns) for name, t in self.tables.items()},
+        )
 
 
 def load_campaign(path: Path | str) -> Campaign:
@@ -130,6 +182,10 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
                 else item
                 for item in data[key]
             ]
+    if isinstance(data.get("tables"), dict):
+        data["tables"] = {name: {**table, "file": absolute(table.get("file"))}
+                          if isinstance(table, dict) and "file" in table else table
+                          for name, table in data["tables"].items()}
     if isinstance(data.get("output"), dict) and "folder" in data["output"]:
         data["output"] = {**data["output"], "folder": absolute(data["output"]["folder"])}
     return data
@@ -153,6 +209,9 @@ def _check_files(campaign: Campaign) -> None:
     for i, doc in enumerate(campaign.documents):
         if not doc.template.is_file():
             problems.append(Problem(src, f"template not found: {doc.template}", field=f"documents[{i}].template"))
+    for name, table in campaign.tables.items():
+        if not table.file.is_file():
+            problems.append(Problem(src, f"table file not found: {table.file}", field=f"tables.{name}.file"))
     for i, att in enumerate(campaign.attachments):
         if not att.file.is_file():
             problems.append(Problem(src, f"attachment not found: {att.file}", field=f"attachments[{i}].file"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,7 +12,8 @@ import jinja2
 from .campaign import Campaign, Sender
 from .errors import InputError, Problem, RecipientError
 from .filetypes import attachment_problem, template_file_problem
-from .plan import CONTEXT_NAMES, address_problem, bundle_name, rule_problem
+from .mergefields import field_findings
+from .plan import CONTEXT_NAMES, address_problem, bare_columns, bundle_name, rule_problem
 from .recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
 from .render import rule_names, used_names, when_applies
 
@@ -25,7 +27,7 @@ _MAPPING_KEYS = {
 def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Problem]:
     """Return every problem (errors and notes) in the recipients and templates of ``campaign``."""
     try:
-        listed = read_recipients(recipients_path or campaign.recipients)
+        listed = read_recipients(recipients_path or campaign.recipients, campaign.schema)
     except RecipientError as err:
         listed = RecipientList([], err.problems, frozenset(err.columns or ()), recipients_path)
         return err.problems + preflight(campaign, listed, known_columns=bool(err.columns))
@@ -55,6 +57,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     problems += _recipient_problems(campaign, listed.recipients)
     if columns is not None:
         problems += _unused_column_notes(listed.source or campaign.recipients, columns, used)
+        problems += _clash_notes(listed.source or campaign.recipients, columns)
     return problems
 
 
@@ -64,23 +67,50 @@ def _template_problems(campaign: Campaign, template: Path, key: str,
     bad_file = template_file_problem(template, key)
     if bad_file:
         return [bad_file], set()
+    problems = [Problem(str(template), f"{f.message}: {{ {f.instruction} }}", where=f.where, field=key,
+                        fix=f.fix) for f in field_findings(template)]
     try:
         names = used_names(template)
     except InputError as err:
-        return err.problems, set()
-    problems = []
+        return problems + err.problems, set()
+    bare = bare_columns(columns) if columns is not None else set()
     for name, attributes in sorted(names.items()):
-        if name not in CONTEXT_NAMES:
-            problems.append(Problem(str(template), f"unknown variable {name!r}", field=name,
-                                    fix=f"use recipient.<column> or one of: {', '.join(CONTEXT_NAMES)}"))
-            continue
-        known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, _MAPPING_KEYS.get(name))
-        for attribute in sorted(attributes - known) if known is not None else ():
-            what = "column in the recipient list" if name == "recipient" else "key"
-            problems.append(Problem(str(template), f"no such {what}", field=f"{name}.{attribute}",
-                                    fix="add the column to the recipient list" if name == "recipient"
-                                    else "correct the tag in the template"))
-    return problems, set(names.get("recipient", ()))
+        if name in CONTEXT_NAMES:
+            problems += _attribute_problems(campaign, template, name, attributes, columns)
+        elif columns is not None and name not in bare:
+            problems.append(Problem(str(template), f"unknown variable {name!r}{_did_you_mean(name, columns)}",
+                                    field=name, fix="use a column of the recipient list (recipient.<column>) "
+                                    f"or one of: {', '.join(CONTEXT_NAMES)}"))
+    used = set(names.get("recipient", ())) | (set(names) & bare)
+    return problems, used
+
+
+def _attribute_problems(campaign: Campaign, template: Path, name: str, attributes: set[str],
+                        columns: set[str] | None) -> list[Problem]:
+    """Keys read from ``recipient``, ``sender``, ``campaign`` … that do not exist."""
+    known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, _MAPPING_KEYS.get(name))
+    if known is None:
+        return []
+    what = "column in the recipient list" if name == "recipient" else "key"
+    fix = "add the column to the recipient list" if name == "recipient" else "correct the tag in the template"
+    return [Problem(str(template), f"no such {what}{_did_you_mean(attribute, known, name + '.')}",
+                    field=f"{name}.{attribute}", fix=fix) for attribute in sorted(attributes - known)]
+
+
+def _did_you_mean(name: str, known: set[str], prefix: str = "recipient.") -> str:
+    """`` – did you mean recipient.city?`` for a name that differs from a known one by case or a typo."""
+    by_case = {k.lower(): k for k in known}
+    match = by_case.get(name.lower()) or next(iter(difflib.get_close_matches(name, sorted(known), n=1,
+                                                                                cutoff=0.8)), None)
+    return f" – did you mean {prefix}{match}?" if match else ""
+
+
+def _clash_notes(source: Path, columns: set[str]) -> list[Problem]:
+    """Columns named like a template variable can only be read as ``recipient.<name>``."""
+    return [Problem(str(source), f"the column has the name of the template variable {name!r}, so {{{{ {name} }}}} "
+                    "means that variable", field=name, severity="note",
+                    fix=f"write {{{{ recipient.{name} }}}} to read the column") for name in sorted(columns)
+            if name in CONTEXT_NAMES]
 
 
 def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | None,

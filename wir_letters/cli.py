@@ -73,7 +73,7 @@ def build_command(campaign_path: Path, recipients: Path | None, out: Path | None
 def status_command(campaign_path: Path, recipients: Path | None, out: Path | None) -> None:
     """Show what a build would do for each recipient, and why, without writing anything."""
     campaign = load_campaign(campaign_path)
-    listed = load_recipients(recipients or campaign.recipients)
+    listed = load_recipients(recipients or campaign.recipients, campaign.schema)
     statuses, unplanned = assess_all(campaign, listed, Path(out or campaign.output.folder).resolve())
     for status in statuses:
         console.print(f"{status.id}: {status.state}" + "".join(f"\n    {r}" for r in status.reasons), markup=False)
@@ -100,7 +100,7 @@ def check_command(campaign_path: Path, recipients: Path | None) -> None:
 
 
 def _describe(campaign: Campaign, recipients: Path | None) -> str:
-    count = len(load_recipients(recipients or campaign.recipients))
+    count = len(load_recipients(recipients or campaign.recipients, campaign.schema))
     return f"{count} recipients, {len(campaign.documents)} documents, {len(campaign.attachments)} attachments"
 
 

@@ -26,8 +26,34 @@ from jinja2 import Environment
 from .mergefields import prepared_template
 
 _RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
-_NEEDS_DOCXTPL = ("{%tc", "<wp:docPr", "{{r ", "{{p ", "{%p include")
+_NEEDS_DOCXTPL = ("{%tc", "<wp:docPr", "{%p include")
 _DOS_DATE = (1 << 5) | 1  # 1980-01-01: every entry gets this timestamp, so equal content gives equal bytes
+
+
+_SPLIT_TAG = re.compile(r"(?<={)(<[^>]*>)+(?=[{%#])|(?<=[%}#])(<[^>]*>)+(?=})", re.DOTALL)
+_TAG_RUNS = re.compile(r"{%(?:(?!%}).)*|{#(?:(?!#}).)*|{{(?:(?!}}).)*", re.DOTALL)
+_TEXT_BREAK = re.compile("</w:t>.*?(<w:t>|<w:t [^>]*>)", re.DOTALL)
+_P_OR_R_TAG = re.compile(r"{{([pr])\s+([^}%]*?)\s*}}")
+_NOTES = {f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"
+          for kind in ("footnotes", "endnotes")}
+
+
+class WirTemplate(DocxTemplate):
+    """docxtpl's template with two repairs: ``{{p x}}``/``{{r x}}`` with a plain text value give a
+    paragraph/run holding the text (docxtpl would put bare text outside any paragraph, which
+    LibreOffice drops), and endnotes are rendered like footnotes."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        joined = _TAG_RUNS.sub(lambda m: _TEXT_BREAK.sub("", m.group(0)), _SPLIT_TAG.sub("", src_xml))
+        marked = _P_OR_R_TAG.sub(lambda m: "{{%s (%s)|docx_%s }}" % (
+            m.group(1), m.group(2), "paragraph" if m.group(1) == "p" else "run"), joined)
+        return str(super().patch_xml(marked))
+
+    def render_footnotes(self, context: dict[str, Any], jinja_env: Environment | None = None) -> None:
+        for part in self.docx.part.package.parts:
+            if part.content_type in _NOTES:
+                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
+                part._blob = self.render_xml_part(self.patch_xml(blob), part, context, jinja_env).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -50,7 +76,7 @@ class PackedTemplate:
     order: tuple[str, ...]
     fixed: dict[str, _Entry]
     sources: dict[str, str]  # part name -> XML with docxtpl's tag repairs applied
-    docxtpl: DocxTemplate  # lends its render_xml_part
+    docxtpl: WirTemplate  # lends its render_xml_part
 
     def render(self, context: dict[str, Any], env: Environment) -> bytes:
         """Render every source part with ``context`` and return the DOCX bytes."""
@@ -71,7 +97,7 @@ def _pack(path: Path, size: int, mtime_ns: int) -> PackedTemplate | None:
     with zipfile.ZipFile(source) as archive:
         contents = {info.filename: archive.read(info.filename) for info in archive.infolist()}
     order = tuple(contents)
-    docxtpl = DocxTemplate(io.BytesIO(b""))  # only its string methods are used
+    docxtpl = WirTemplate(io.BytesIO(b""))  # only its string methods are used
     sources, fixed = {}, {}
     for name, content in contents.items():
         text = content.decode("utf-8") if _RENDERED.fullmatch(name) else ""

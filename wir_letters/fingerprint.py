@@ -22,6 +22,18 @@ def digest(value: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def jsonable(value: Any) -> Any:
+    """Return a typed cell value as JSON can hold it (dates as ISO text, decimals as text), so
+    that a value read again compares equal to the one stored in the manifest."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, (str, int, float)) or value is None:  # bool is an int
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 @lru_cache(maxsize=256)
 def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
     return sha256_file(path)
@@ -43,6 +55,7 @@ def settings_digest(campaign: Campaign) -> str:
         "documents": [(d.id, d.title, d.when) for d in campaign.documents],
         "conditions": campaign.conditions,
         "attachments": [a.title for a in campaign.attachments],
+        "locale": campaign.locale,
     })
 
 
@@ -70,7 +83,7 @@ class Inputs:
 def inputs_for(campaign: Campaign, plan: RecipientPlan, settings: str) -> Inputs:
     """Return the inputs of one recipient's plan (template and attachment digests are cached)."""
     return Inputs(
-        row=dict(plan.recipient.fields),
+        row=jsonable(dict(plan.recipient.fields)),
         settings=settings,
         templates={d.document.id: file_digest(d.document.template) for d in plan.documents},
         attachments={a.title: file_digest(a.file) for a in campaign.attachments},

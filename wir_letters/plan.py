@@ -16,7 +16,7 @@ from . import german
 from .campaign import Campaign, Document
 from .errors import Problem
 from .recipients import Recipient
-from .render import when_applies
+from .render import LOCALE_KEY, as_row, when_applies
 
 CONTEXT_NAMES = ("recipient", "sender", "campaign", "document", "address_lines", "salutation", "enclosures",
                  "conditions")
@@ -98,12 +98,25 @@ def safe_file_name(name: str) -> str:
     return name or "_"
 
 
+def bare_columns(columns: Sequence[str] | set[str] | frozenset[str]) -> set[str]:
+    """The columns a template may also read by their bare name (``{{ city }}``): those that are
+    names in Jinja and do not clash with a context name."""
+    return {c for c in columns if c.isidentifier() and c not in CONTEXT_NAMES and not c.startswith("_")}
+
+
 def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan) -> dict[str, Any]:
-    """Return the template context for one document of one recipient."""
+    """Return the template context for one document of one recipient.
+
+    Columns are ``recipient.<column>``, and also bare names where they do not clash with
+    the context names (as docxtpl users write them).
+    """
     fields = plan.recipient.fields
+    row = as_row(fields)
     titles = [d.document.title for d in plan.documents] + [a.title for a in campaign.attachments]
     return {
-        "recipient": dict(fields),
+        **{name: row[name] for name in bare_columns(set(fields))},
+        LOCALE_KEY: campaign.locale,
+        "recipient": row,
         "sender": campaign.sender.model_dump(),
         "campaign": {"title": campaign.title, "date": campaign.date},
         "document": {"id": document.document.id, "title": document.document.title},

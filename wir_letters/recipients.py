@@ -1,4 +1,10 @@
-"""Recipient lists from YAML, CSV (as German Excel writes it) and XLSX, validated row by row."""
+"""Recipient lists from YAML, CSV (as German Excel writes it) and XLSX, validated row by row.
+
+The built-in address columns are always text. Every other column keeps the type its source
+gives it (YAML booleans, numbers, dates, lists and mappings; Excel booleans, numbers and
+dates); a ``Schema`` (``columns:`` in campaign.yaml) converts a column to a declared type and
+attaches per-recipient tables read from a second sheet or file.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from collections import Counter
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +24,7 @@ import yaml
 
 from .errors import Problem, RecipientError
 from .files import load_yaml
+from .values import TYPE_PARSERS
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "street", "postcode", "city")
 OPTIONAL_COLUMNS = (
@@ -32,14 +40,33 @@ OPTIONAL_COLUMNS = (
 )
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 POSTCODE = re.compile(r"^\d{5}$")
+BUILTIN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 
 
 @dataclass(frozen=True)
-class Recipient:
-    """One validated row: every column as text, optional columns present as ``""``."""
+class TableSource:
+    """Rows of a per-recipient table: a CSV/YAML file or a sheet of a workbook, keyed by ``id``."""
 
-    fields: Mapping[str, str]
+    file: Path
+    sheet: str | None = None
+    types: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Schema:
+    """What campaign.yaml declares about the columns: types, length limits, tables."""
+
+    types: Mapping[str, str] = field(default_factory=dict)  # column -> boolean | number | date | text
+    max_lengths: Mapping[str, int] = field(default_factory=dict)
+    tables: Mapping[str, TableSource] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One validated row: built-in columns as text (``""`` when empty), others typed."""
+
+    fields: Mapping[str, Any]
     source: Path
     row: int  # spreadsheet row number (header = 1) or 1-based YAML entry number
 
@@ -73,13 +100,13 @@ class RecipientList:
     source: Path | None = None
 
 
-def load_recipients(path: Path) -> list[Recipient]:
+def load_recipients(path: Path, schema: Schema | None = None) -> list[Recipient]:
     """Read and validate a recipient list (``.yaml``/``.yml``, ``.csv``, ``.xlsx``).
 
     Raises:
         RecipientError: listing every problem (file, row, field, fix) found in the file.
     """
-    listed = read_recipients(path)
+    listed = read_recipients(path, schema)
     if listed.problems:
         error = RecipientError(listed.problems)
         error.columns = set(listed.columns)
@@ -87,34 +114,51 @@ def load_recipients(path: Path) -> list[Recipient]:
     return listed.recipients
 
 
-def read_recipients(path: Path) -> RecipientList:
+def read_recipients(path: Path, schema: Schema | None = None) -> RecipientList:
     """Read a recipient list; rows with problems are left out and their problems returned.
 
     Raises:
         RecipientError: when the file as a whole cannot be used (missing, unreadable, no header).
     """
     path = Path(path)
+    listed = check_rows(path, read_rows(path), schema)
+    if schema and schema.tables:
+        listed = attach_tables(listed, schema)
+    return listed
+
+
+def read_rows(path: Path, sheet: str | None = None) -> list[RawRow]:
+    """Read the raw rows of a ``.yaml``, ``.csv`` or ``.xlsx`` file (``sheet``: a workbook's sheet).
+
+    Raises:
+        RecipientError: when the file is missing, of another type or unreadable.
+    """
     if not path.is_file():
         raise RecipientError(Problem(str(path), "recipient list not found", fix="check the path"))
-    readers = {".yaml": _read_yaml, ".yml": _read_yaml, ".csv": _read_csv, ".xlsx": _read_xlsx}
-    reader = readers.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return list(_read_xlsx(path, sheet))
+    readers = {".yaml": _read_yaml, ".yml": _read_yaml, ".csv": _read_csv}
+    reader = readers.get(suffix)
     if reader is None:
         raise RecipientError(
             Problem(str(path), f"unsupported file type {path.suffix!r}", fix="use .yaml, .csv or .xlsx")
         )
-    return check_rows(path, list(reader(path)))
+    return list(reader(path))
 
 
-def validate_rows(path: Path, rows: list[RawRow]) -> list[Recipient]:
+def validate_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> list[Recipient]:
     """Return the rows as recipients, or raise ``RecipientError`` listing every problem."""
-    listed = check_rows(path, rows)
+    listed = check_rows(path, rows, schema)
     if listed.problems:
         raise RecipientError(listed.problems)
     return listed.recipients
 
 
-def check_rows(path: Path, rows: list[RawRow]) -> RecipientList:
-    """Normalise cells to text and check each row: required fields, id, postcode, e-mail, characters."""
+def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> RecipientList:
+    """Type the cells and check each row: required fields, id, postcode, e-mail, characters,
+    declared types and lengths."""
+    schema = schema or Schema()
     columns = {name for row in rows for name in row.cells}
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing or not rows:
@@ -127,12 +171,13 @@ def check_rows(path: Path, rows: list[RawRow]) -> RecipientList:
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     for raw in rows:
-        fields = {name: _text(value) for name, value in raw.cells.items()}
+        fields = {name: _cell(name, value) for name, value in raw.cells.items()}
         for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *sorted(columns)):
             fields.setdefault(column, "")  # like an empty spreadsheet cell
         fields["postcode"] = _pad_postcode(fields["postcode"])
+        typing_problems = list(_apply_types(path, raw, fields, schema))
         recipient = Recipient(fields=fields, source=path, row=raw.number)
-        found = list(_row_problems(recipient, seen))
+        found = typing_problems + list(_row_problems(recipient, seen))
         seen.setdefault(fields["id"], raw.number)
         problems += found
         if not found:
@@ -150,7 +195,7 @@ def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pro
 def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
     file, where, fields = str(recipient.source), recipient.place, recipient.fields
     for column, value in fields.items():
-        bad = next((c for c in value if not _xml_char(c)), None)
+        bad = next((c for text in _strings(value) for c in text if not _xml_char(c)), None)
         if bad is not None:
             yield Problem(file, f"contains the control character U+{ord(bad):04X}, which Word documents cannot "
                           "hold", where, column, fix="delete it from the cell (it is often invisible)")
@@ -174,6 +219,86 @@ def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pr
                       fix="write it as name@domain.de, without spaces or a display name")
 
 
+def _strings(value: Any) -> Iterator[str]:
+    """Every text inside a cell value (lists and mappings of a table included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _apply_types(path: Path, raw: RawRow, fields: dict[str, Any], schema: Schema) -> Iterator[Problem]:
+    """Convert the declared columns in place; yield a problem for each value that does not parse."""
+    where = f"row {raw.number} ({fields.get('id')})" if fields.get("id") else f"row {raw.number}"
+    for column, kind in schema.types.items():
+        if column not in fields or column in BUILTIN_COLUMNS:
+            continue
+        value = fields[column]
+        try:
+            fields[column] = _typed(value, kind)
+        except ValueError as err:
+            yield Problem(str(path), f"{value!r} is not a {kind}: {err}", where, column,
+                          fix=f"correct the cell, or change the type of '{column}' under columns: in campaign.yaml",
+                          recipient=str(fields.get("id", "")))
+    for column, limit in schema.max_lengths.items():
+        value = fields.get(column)
+        if isinstance(value, str) and len(value) > limit:
+            yield Problem(str(path), f"has {len(value)} characters, the letter has room for {limit}", where,
+                          column, fix=f"shorten it to at most {limit} characters",
+                          recipient=str(fields.get("id", "")))
+
+
+def _typed(value: Any, kind: str) -> Any:
+    """Return ``value`` as the declared type; an empty number or date cell becomes None."""
+    if kind in ("number", "date") and (value is None or value == ""):
+        return None
+    return TYPE_PARSERS[kind](value)
+
+
+def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
+    """Give each recipient its rows of every declared table, as a list under the table's name.
+
+    Table rows whose ``id`` is not a recipient, and tables that clash with a column, are errors.
+    """
+    problems = list(listed.problems)
+    tables: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    known = {r.id for r in listed.recipients} | {p.recipient for p in listed.problems if p.recipient}
+    for name, source in schema.tables.items():
+        if name in listed.columns:
+            problems.append(Problem(str(listed.source), f"the table '{name}' has the name of a column",
+                                    field=name, fix="rename the table under tables: in campaign.yaml"))
+            continue
+        tables[name], found = _table_rows(source, known)
+        problems += found
+    recipients = [dataclasses.replace(r, fields={**r.fields, **{name: rows.get(r.id, []) for name, rows in
+                                                               tables.items()}}) for r in listed.recipients]
+    return RecipientList(recipients, problems, listed.columns | frozenset(tables), listed.source)
+
+
+def _table_rows(source: TableSource, known: set[str]) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
+    """Read one table and group its rows by recipient id."""
+    file = f"{source.file}" + (f" (sheet {source.sheet})" if source.sheet else "")
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    problems: list[Problem] = []
+    for raw in read_rows(source.file, source.sheet):
+        row = {name: _cell("", value) for name, value in raw.cells.items()}
+        rid = _text(raw.cells.get("id"))
+        problems += list(_apply_types(source.file, raw, row, Schema(types=source.types)))
+        if not rid:
+            problems.append(Problem(file, "is empty", f"row {raw.number}", "id",
+                                    fix="give each table row the id of its recipient"))
+        elif rid not in known:
+            problems.append(Problem(file, f"id {rid!r} is not in the recipient list", f"row {raw.number}", "id",
+                                    fix="use an id from the recipient list, or delete the row"))
+        else:
+            grouped.setdefault(rid, []).append(row)
+    return grouped, problems
+
+
 def _xml_char(char: str) -> bool:
     """True for characters XML 1.0 (and so a DOCX) can hold."""
     code = ord(char)
@@ -183,6 +308,25 @@ def _xml_char(char: str) -> bool:
 def _pad_postcode(value: str) -> str:
     """Restore a leading zero that Excel dropped (``7548`` → ``07548``)."""
     return value.zfill(5) if value.isdigit() and len(value) == 4 else value
+
+
+def _cell(column: str, value: Any) -> Any:
+    """A cell as the recipient holds it: text for built-in columns, else its own type."""
+    if column in BUILTIN_COLUMNS:
+        return _text(value)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _text(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    if isinstance(value, Mapping):
+        return {str(key): _cell("", item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_cell("", item) for item in value]
+    return value
 
 
 def _text(value: Any) -> str:
@@ -245,7 +389,7 @@ def _read_csv(path: Path) -> Iterator[RawRow]:
         yield RawRow(number, dict(zip(names, cells)))
 
 
-def _read_xlsx(path: Path) -> Iterator[RawRow]:
+def _read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
     from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
 
     try:
@@ -253,11 +397,54 @@ def _read_xlsx(path: Path) -> Iterator[RawRow]:
     except Exception as err:  # openpyxl raises many types for a damaged file
         raise RecipientError(Problem(str(path), f"not a readable .xlsx workbook: {err}")) from err
     try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        rows = _sheet(workbook, path, sheet).iter_rows(values_only=True)
         names = [_text(name) for name in next(rows, ())]
+        empty: list[tuple[int, int]] = []  # (row, column) of empty cells: formulas never calculated?
         for number, cells in enumerate(rows, start=2):
             if all(cell is None or _text(cell) == "" for cell in cells):
                 continue
+            empty += [(number, col) for col, cell in enumerate(cells) if cell is None and col < len(names)]
             yield RawRow(number, {n: c for n, c in zip(names, cells) if n})
     finally:
         workbook.close()
+    _refuse_uncalculated(path, sheet, names, empty)
+
+
+def _sheet(workbook: Any, path: Path, name: str | None) -> Any:
+    if name is None:
+        return workbook.worksheets[0]
+    if name not in workbook.sheetnames:
+        raise RecipientError(Problem(str(path), f"the workbook has no sheet {name!r}",
+                                     fix=f"use one of: {', '.join(workbook.sheetnames)}"))
+    return workbook[name]
+
+
+def _refuse_uncalculated(path: Path, sheet: str | None, names: list[str], empty: list[tuple[int, int]]) -> None:
+    """Raise when an empty cell holds a formula without a saved result (written by a program,
+    never opened in Excel): its value is unknown, not empty."""
+    if not empty or not _has_formulas(path):
+        return
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {(number, col): cell
+                    for number, cells in enumerate(_sheet(workbook, path, sheet).iter_rows(min_row=2, values_only=True),
+                                                   start=2)
+                    for col, cell in enumerate(cells) if isinstance(cell, str) and cell.startswith("=")}
+    finally:
+        workbook.close()
+    problems = [Problem(str(path), f"cell {get_column_letter(col + 1)}{number} holds the formula {formulas[number, col]}"
+                        " without a calculated value", f"row {number}", names[col],
+                        fix="open the workbook in Excel or LibreOffice Calc and save it, so the values are stored")
+                for number, col in empty if (number, col) in formulas]
+    if problems:
+        raise RecipientError(problems)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Cheap look into the sheets' XML for a formula element."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = (archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        return any(b"<f>" in data or b"<f " in data for data in sheets)

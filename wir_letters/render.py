@@ -15,11 +15,12 @@ from docxtpl import DocxTemplate
 from jinja2 import meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+from markupsafe import Markup, escape
 
-from . import german
+from . import german, wordformat
 from .errors import Problem, TemplateError
 from .files import write_atomic
-from .docxpack import packed_template, zip_parts
+from .docxpack import WirTemplate, packed_template, zip_parts
 from .mergefields import prepared_template
 
 
@@ -30,6 +31,20 @@ class _NoFiles(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template, f"templates cannot include or import other files ({template!r})")
 
 
+class Row(dict):  # type: ignore[type-arg]
+    """A recipient's columns (or a table row) in templates: ``row.items`` reads the column
+    ``items``, not the dict method, so any column name works with the dot."""
+
+
+def as_row(value: Any) -> Any:
+    """Return mappings (nested ones and those in lists too) as ``Row``s."""
+    if isinstance(value, Mapping):
+        return Row({k: as_row(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [as_row(v) for v in value]
+    return value
+
+
 class _TemplateEnvironment(SandboxedEnvironment):
     """The sandbox, compiling each distinct template source once.
 
@@ -38,6 +53,11 @@ class _TemplateEnvironment(SandboxedEnvironment):
     """
 
     _compiled: dict[str, jinja2.Template]
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Row) and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
 
     def from_string(self, source: str | nodes.Template, globals: Mapping[str, Any] | None = None,  # noqa: A002
                     template_class: type[jinja2.Template] | None = None) -> jinja2.Template:
@@ -51,11 +71,71 @@ class _TemplateEnvironment(SandboxedEnvironment):
         return compiled
 
 
+LOCALE_KEY = "_locale"  # the campaign's locale, in every template context
+
+
+def _locale(context: Any) -> str:
+    return str(context.get(LOCALE_KEY) or german.LOCALE)
+
+
+@jinja2.pass_context
+def _display(context: Any, value: Any) -> Any:
+    """How a value prints: typed values in the campaign's locale (``23423,5``, ``16.01.2017``,
+    ``ja``), lists joined by commas, None as nothing; text and Word XML unchanged."""
+    if isinstance(value, str) or hasattr(value, "__html__"):
+        return value
+    return wordformat.display(value, _locale(context))
+
+
+@jinja2.pass_context
+def _word_text(context: Any, value: Any) -> str:
+    """A value as text, the way it prints (for Word's case switches)."""
+    return value if isinstance(value, str) else wordformat.display(value, _locale(context))
+
+
+@jinja2.pass_context
+def _word_number(context: Any, value: Any, picture: str) -> str:
+    """Word's ``\\#`` switch; an empty cell stays empty."""
+    return "" if value in ("", None) else wordformat.format_number(value, picture, _locale(context))
+
+
+@jinja2.pass_context
+def _word_date(context: Any, value: Any, picture: str) -> str:
+    """Word's ``\\@`` switch; an empty cell stays empty."""
+    return "" if value in ("", None) else wordformat.format_datetime(value, picture, _locale(context))
+
+
+def _word_if(left: Any, operator: str, right: Any, then: Any = "", otherwise: Any = "") -> Any:
+    """Word's IF field: ``then`` when ``left operator right`` holds, else ``otherwise``."""
+    return then if wordformat.compare(left, operator, right) else otherwise
+
+
+def _run_xml(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+
+def _as_run(value: Any) -> Any:
+    """``{{r x}}``: rich text as it is; plain text as a run (docxtpl turns line breaks into breaks)."""
+    return value if hasattr(value, "__html__") else Markup(_run_xml(str(_display_plain(value))))
+
+
+def _as_paragraph(value: Any) -> Any:
+    """``{{p x}}``: rich content as it is; plain text as a paragraph holding it."""
+    return value if hasattr(value, "__html__") else Markup(f"<w:p>{_run_xml(str(_display_plain(value)))}</w:p>")
+
+
+def _display_plain(value: Any) -> Any:
+    return value if isinstance(value, str) else wordformat.display(value)
+
+
 def make_env() -> SandboxedEnvironment:
     """Return the Jinja environment for templates: sandboxed, autoescaped, strict undefined, no loader."""
-    env = _TemplateEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFiles())
+    env = _TemplateEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFiles(),
+                               finalize=_display)
     env._compiled = {}
-    env.filters.update(date_de=german.date_de, money=german.money, mio=german.mio)
+    env.filters.update(date_de=german.date_de, money=german.money, mio=german.mio, word_number=_word_number,
+                       word_date=_word_date, word_text=_word_text, docx_run=_as_run, docx_paragraph=_as_paragraph)
+    env.globals.update(word_if=_word_if)
     return env
 
 
@@ -91,7 +171,7 @@ def _render(template: Path, context: dict[str, Any]) -> bytes:
     packed = packed_template(template)
     if packed is not None:
         return packed.render(context, _ENV)
-    doc = DocxTemplate(prepared_template(template))
+    doc = WirTemplate(prepared_template(template))
     doc.render(context, jinja_env=_ENV, autoescape=True)
     return docx_bytes(doc)
 
@@ -141,12 +221,15 @@ def syntax_problem(template: Path, err: jinja2.TemplateSyntaxError, source: str 
 
 def template_source(template: Path) -> str:
     """Return the Jinja source docxtpl would render: body, headers and footers, tags repaired."""
-    doc = DocxTemplate(prepared_template(template))
+    doc = WirTemplate(prepared_template(template))
     doc.init_docx()
     xml = doc.patch_xml(doc.get_xml())
     for uri in (doc.HEADER_URI, doc.FOOTER_URI):
         for _key, part in doc.get_headers_footers(uri):
             xml += doc.patch_xml(doc.get_part_xml(part))
+    for part in doc.docx.part.package.parts:
+        if part.partname.endswith(("/footnotes.xml", "/endnotes.xml")):
+            xml += doc.patch_xml(part.blob.decode("utf-8"))
     return xml
 
 
@@ -182,7 +265,8 @@ def when_applies(rule: str | None, fields: Mapping[str, str]) -> bool:
     """
     if not rule:
         return True
-    return bool(_expression(rule)(**fields, recipient=fields))
+    row = as_row(fields)
+    return bool(_expression(rule)(**row, recipient=row))
 
 
 @lru_cache(maxsize=256)
