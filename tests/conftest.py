@@ -63,6 +63,7 @@ class FakeConverter:
     use the real LibreOffice)."""
 
     workers = 1
+    renders_text = False  # blank pages: the text-fidelity check needs LibreOffice's real PDFs
 
     def __init__(self, fail: Sequence[str] = (), pages: int = 1) -> None:
         self.fail = set(fail)

@@ -374,7 +374,7 @@ LETTER_OUTRO = (
     " Verfügung.",
 )
 
-#: Information block rows (label, value tag) in the seed's order; "" = empty line.
+#: Information block rows (label, value tag) in the seed's order; "" = the gap before the date.
 INFO_ROWS = (
     ("Geschäftszeichen", "{{ sender.reference }}"),
     ("Dokument-Nr.", "{{ sender.document_no }}"),
@@ -397,8 +397,22 @@ RETURN_LINE_PT = 9  # exact line height of the 8 pt return line
 ADDRESS_PT, ADDRESS_LINE_PT = 9, 11  # 9 pt: the longest Hessian addressee (87 mm at 10 pt) fits the 80 mm line
 #: docxtpl turns the "\n" the replace filter puts in the value into a line break.
 RETURN_LINE = '{{ sender.return_line|replace(" · ", "\\n", 1) }}'
-INFO_X, INFO_Y, INFO_W, INFO_H = 125.0, 50.0, 75.0, 40.0
-INFO_LABEL_PT, INFO_VALUE_PT, INFO_LINE_PT, INFO_TAB = 7.5, 9, 11, 22.0
+#: Information block: position and width (mm), label column width (mm), sizes (pt).
+#: 8 pt values on an exact 9 pt pitch with a 5 pt gap before the date leave room for
+#: the six sender rows (one line each: fixed per campaign), the date and the longest
+#: recipient values of INFO_MAX_CHARS.
+INFO_X, INFO_Y, INFO_W, INFO_TAB = 125.0, 50.0, 75.0, 22.0
+INFO_LABEL_PT, INFO_VALUE_PT, INFO_LINE_PT, INFO_GAP_PT = 7.5, 8, 9, 5
+#: Longest recipient values (characters) the information block holds with the date
+#: baseline at most 96 mm, clear of the subject line at 98 mm.  Measured with
+#: LibreOffice 7.4 on the worst case, values without spaces of the widest characters:
+#: a 53 mm value line holds 19 "W" or 18 "@"/"—" (1 em), so 90 + 36 such characters fill
+#: 5 + 2 lines and put the date at 95.6 mm; one more line would put it at 98.8 mm
+#: ("W" alone would allow 95 + 38).  Ordinary German text, also in capitals or with
+#: umlauts, needs far fewer lines (86 + 36 characters: date at 86-92 mm).  Lines break
+#: between words, so a value of long words that each waste most of a line (e.g. words
+#: of ten "W") can need more lines than a count of characters can promise.
+INFO_MAX_CHARS = {"your_ref": 90, "your_message": 36}
 MARKS = ((105.0, 5.0), (148.5, 7.0), (210.0, 5.0))  # (y, length): fold, punch, fold
 MARK_X = 4.0
 LETTER_TOP, LETTER_BOTTOM = 30.0, 25.0
@@ -413,8 +427,8 @@ def build_letter() -> None:
     build_letterhead(section.first_page_header)
     build_address_footer(section.first_page_footer)
     build_followup_header(section.header)
+    build_info_block(doc)  # before the address field: a frame just before a table gets lost
     build_address_field(doc)
-    build_info_block(doc)
     build_marks(doc)
     build_letter_body(doc)
     save_deterministic(doc, TEMPLATES / "anschreiben.docx")
@@ -473,14 +487,50 @@ def build_address_field(doc) -> None:
 
 
 def build_info_block(doc) -> None:
-    """Add the information block at 125 mm / 50 mm: small labels, 9 pt values on a tab."""
+    """Add the information block at 125 mm / 50 mm: small labels, values beside them.
+
+    The block is a borderless two-column table floating at a fixed page
+    position (Word's ``w:tblpPr``; LibreOffice makes it a frame): labels in
+    the :data:`INFO_TAB` wide first column, values in the second.  A long
+    value wraps inside its cell, so continuation lines start under the value,
+    not under the label, and a word longer than the cell breaks there instead
+    of moving below the label.  Rows grow with their text: no line - above
+    all not the date - is ever cut off.  The empty row of :data:`INFO_ROWS`
+    is a gap of :data:`INFO_GAP_PT` before the date.
+    """
+    table = doc.add_table(rows=0, cols=2)
+    tbl_pr = table._tbl.tblPr
+    for child in list(tbl_pr):
+        tbl_pr.remove(child)
+    tbl_pr.append(parse_xml(
+        f'<w:tblpPr {nsdecls("w")} w:leftFromText="0" w:rightFromText="0"'
+        ' w:topFromText="0" w:bottomFromText="0" w:vertAnchor="page" w:horzAnchor="page"'
+        f' w:tblpX="{twips(INFO_X)}" w:tblpY="{twips(INFO_Y)}"/>'
+    ))
+    tbl_pr.append(parse_xml(f'<w:tblOverlap {nsdecls("w")} w:val="never"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="{twips(INFO_W)}" w:type="dxa"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblInd {nsdecls("w")} w:w="0" w:type="dxa"/>'))
+    tbl_pr.append(parse_xml(f'<w:tblLayout {nsdecls("w")} w:type="fixed"/>'))
+    tbl_pr.append(parse_xml(
+        f'<w:tblCellMar {nsdecls("w")}>'
+        + "".join(f'<w:{side} w:w="0" w:type="dxa"/>' for side in ("top", "left", "bottom", "right"))
+        + "</w:tblCellMar>"
+    ))
+    widths = (INFO_TAB, INFO_W - INFO_TAB)
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(twips(width)))
     for label, value in INFO_ROWS:
-        paragraph = add_par(doc, exact_line_pt=INFO_LINE_PT)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Mm(INFO_TAB))
-        set_frame(paragraph, INFO_X, INFO_Y, INFO_W, INFO_H)
-        if label:
-            add_run(paragraph, label + "\t", INFO_LABEL_PT)
-            add_run(paragraph, value, INFO_VALUE_PT)
+        cells = table.add_row().cells
+        for cell, width, text, size in zip(
+            cells, widths, (label, value), (INFO_LABEL_PT, INFO_VALUE_PT)
+        ):
+            cell.width = Emu(Mm(width))
+            paragraph = cell.paragraphs[0]
+            fmt = paragraph.paragraph_format
+            fmt.line_spacing = Pt(INFO_LINE_PT if label else INFO_GAP_PT)
+            fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            if text:
+                add_run(paragraph, text, size)
 
 
 def build_marks(doc) -> None:

@@ -116,7 +116,7 @@ def build(
     """
     options = BuildOptions(tuple(only or ()), jobs, force, retry_failed, keep_going, timeout)
     out = Path(out or campaign.output.folder).resolve()
-    listed = read_recipients(campaign.recipients) if recipients is None else _given(recipients)
+    listed = read_recipients(campaign.recipients, campaign.schema) if recipients is None else _given(recipients)
     rejected = _gate(campaign, listed, keep_going)
     out.mkdir(parents=True, exist_ok=True)
     try:
@@ -218,7 +218,7 @@ class _Build:
         cache = ConversionCache(self.out / WORK_DIR / CACHE_DIR, self.campaign.date.isoformat(),
                                 read=not self.options.force)
         return Pipeline(self.campaign, self.out, self.manifest, ConversionPool(converter), cache,
-                        self.reporter.done)
+                        self.reporter.done, verify_text=getattr(converter, "renders_text", True))
 
     def _choose(self) -> list[Recipient]:
         try:

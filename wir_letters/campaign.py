@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -171,7 +172,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
     data = dict(data)
 
     def absolute(value: Any) -> Any:
-        return str(base / value) if isinstance(value, str) else value
+        return os.path.normpath(base / value) if isinstance(value, str) else value
 
     if "recipients" in data:
         data["recipients"] = absolute(data["recipients"])

@@ -15,7 +15,7 @@ from .filetypes import attachment_problem, template_file_problem
 from .mergefields import field_findings
 from .plan import CONTEXT_NAMES, address_problem, bare_columns, bundle_name, rule_problem
 from .recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
-from .render import rule_names, used_names, when_applies
+from .render import rule_names, rule_truth_tested, truth_tested, used_names, when_applies
 
 _MAPPING_KEYS = {
     "sender": set(Sender.model_fields),
@@ -55,6 +55,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
         problems += [problem] if problem else []
     problems += _recipient_problems(campaign, listed.recipients)
+    problems += _text_flag_problems(listed, _tested_columns(campaign))
     if columns is not None:
         problems += _unused_column_notes(listed.source or campaign.recipients, columns, used)
         problems += _clash_notes(listed.source or campaign.recipients, columns)
@@ -153,6 +154,45 @@ def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient]) -> 
             problems += [Problem(str(campaign.source), f"bundle name {name!r} is shared by {', '.join(ids)}",
                                  where=f"recipient {rid}", field="output.bundle_name",
                                  fix="include {id} in the pattern", recipient=rid) for rid in ids]
+    return problems
+
+
+_FALSE_WORDS = {"nein", "falsch", "false", "no", "n", "0"}
+_FLAG_WORDS = _FALSE_WORDS | {"ja", "wahr", "true", "yes", "j", "y", "x", "1"}
+
+
+def _tested_columns(campaign: Campaign) -> dict[str, str]:
+    """Columns whose truth a template or rule tests, each with where (template file or rule key)."""
+    tested: dict[str, str] = {}
+    for doc in campaign.documents:
+        if template_file_problem(doc.template) is not None:
+            continue  # reported by _template_problems
+        try:
+            tested.update(dict.fromkeys(truth_tested(doc.template), str(doc.template)))
+        except InputError:
+            continue  # a syntax error, reported by _template_problems
+    rules = {f"documents.{d.id}.when": d.when for d in campaign.documents if d.when}
+    rules.update({f"conditions.{name}": rule for name, rule in campaign.conditions.items()})
+    for key, rule in rules.items():
+        try:
+            tested.update(dict.fromkeys(rule_truth_tested(rule), f"{campaign.source} ({key})"))
+        except jinja2.TemplateSyntaxError:
+            continue
+    return tested
+
+
+def _text_flag_problems(listed: RecipientList, tested: dict[str, str]) -> list[Problem]:
+    """A yes/no column read as text is true even when it says "nein": refuse it where an ``if`` tests it."""
+    problems = []
+    for column, where in sorted(tested.items()):
+        values = [r.fields.get(column) for r in listed.recipients if column in r.fields]
+        texts = {v.strip().lower() for v in values if isinstance(v, str) and v.strip()}
+        if values and all(isinstance(v, str) for v in values) and texts and texts <= _FLAG_WORDS \
+                and texts & _FALSE_WORDS:
+            said = sorted(texts & _FALSE_WORDS)[0]
+            problems.append(Problem(str(listed.source or ""), f"holds yes/no words as text, and {where} tests it "
+                                    f"with if: the text {said!r} counts as true there", field=column,
+                                    fix=f"declare it in campaign.yaml: columns: {{{column}: boolean}}"))
     return problems
 
 

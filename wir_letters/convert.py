@@ -41,7 +41,8 @@ class ConversionJob:
 class Converter(Protocol):
     """Converts batches of DOCX files; ``slot`` (0 … workers-1) lets parallel callers not collide.
 
-    Returns an error text for each target it could not produce.
+    Returns an error text for each target it could not produce. A converter whose PDFs carry
+    no text (a test double) sets ``renders_text = False`` to skip the text-fidelity check.
     """
 
     workers: int
@@ -74,6 +75,8 @@ class _Run:
 
 class LibreOfficeConverter:
     """Converts with headless soffice; worker slot ``n`` uses its own profile folder."""
+
+    renders_text = True
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
                  soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1)) -> None:

@@ -21,6 +21,7 @@ from .cache import ConversionCache
 from .campaign import Campaign
 from .convert import FILES_PER_CALL, ConversionJob
 from .errors import InputError
+from .fidelity import fidelity_problem
 from .files import retire, write_atomic
 from .fingerprint import Inputs, file_digest
 from .manifest import Manifest
@@ -68,8 +69,9 @@ class Pipeline:
     """Builds the recipients handed to ``add`` and records each one when it is complete."""
 
     def __init__(self, campaign: Campaign, out: Path, manifest: Manifest, pool: ConversionPool,
-                 cache: ConversionCache, on_done: Callable[[RecipientResult], None]) -> None:
+                 cache: ConversionCache, on_done: Callable[[RecipientResult], None], verify_text: bool = True) -> None:
         self.campaign, self.out, self.manifest = campaign, out, manifest
+        self.verify_text = verify_text  # compare each PDF's words with its DOCX (off for converters without text)
         self.pool, self.cache, self.on_done = pool, cache, on_done
         self.open: dict[str, _Open] = {}
         self.by_target: dict[Path, str] = {}  # PDF target -> recipient id
@@ -165,6 +167,8 @@ class Pipeline:
         pages = {doc_id: len(reader.pages) for doc_id, reader in readers.items()}
         if item.result.ok:
             self._check_pages(item, pages)
+        if item.result.ok and self.verify_text:
+            self._check_text(item, pages)
         if item.result.ok:
             self._bundle(item, readers, pages)
         else:
@@ -177,6 +181,13 @@ class Pipeline:
             if limit and pages[doc_id] > limit:
                 item.result.fail(f"{doc.pdf}: {pages[doc_id]} pages, the campaign allows at most {limit} for "
                                  f"'{doc_id}' (max_pages): shorten the text or raise the limit")
+
+    def _check_text(self, item: _Open, pages: dict[str, int]) -> None:
+        """Fail the recipient when a PDF lacks words its DOCX holds (cut off, hidden, dropped)."""
+        for doc in item.plan.documents:
+            problem = fidelity_problem(doc.docx, doc.pdf)
+            if problem:
+                item.result.fail(problem)
 
     def _bundle(self, item: _Open, readers: dict[str, PdfReader], pages: dict[str, int]) -> None:
         plan, result = item.plan, item.result

@@ -241,20 +241,66 @@ def used_names(template: Path) -> dict[str, set[str]]:
     Raises:
         TemplateError: when the template has a Jinja syntax error.
     """
-    source = template_source(template)
-    try:
-        ast = _ENV.parse(source)
-    except jinja2.TemplateSyntaxError as err:
-        raise TemplateError(syntax_problem(template, err, source)) from err
+    ast = _parsed(template)
     top = meta.find_undeclared_variables(ast)
     names: dict[str, set[str]] = {name: set() for name in top}
     for node in ast.find_all((nodes.Getattr, nodes.Getitem)):
         base = node.node
         if isinstance(base, nodes.Name) and base.name in names:
-            key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
-            if isinstance(key, str):
+            key = _key(node)
+            if key is not None:
                 names[base.name].add(key)
     return names
+
+
+def truth_tested(template: Path) -> set[str]:
+    """Return the columns whose truth a template tests (``{% if recipient.paid %}``, ``{% if paid %}``).
+
+    Raises:
+        TemplateError: when the template has a Jinja syntax error.
+    """
+    ast = _parsed(template)
+    tests = [node.test for node in ast.find_all((nodes.If, nodes.CondExpr)) if node.test is not None]
+    return {name for test in tests for name in _truth_operands(test)}
+
+
+def rule_truth_tested(rule: str) -> set[str]:
+    """Like ``truth_tested`` for a ``when`` rule."""
+    return set(_truth_operands(_ENV.parse("{{ " + rule + " }}").body[0].nodes[0]))  # type: ignore[attr-defined]
+
+
+def _truth_operands(node: nodes.Node) -> list[str]:
+    """The column names whose value itself decides ``node``'s truth (through not/and/or)."""
+    if isinstance(node, nodes.Not):
+        return _truth_operands(node.node)
+    if isinstance(node, (nodes.And, nodes.Or)):
+        return _truth_operands(node.left) + _truth_operands(node.right)
+    if isinstance(node, nodes.Name):
+        return [node.name]
+    if isinstance(node, (nodes.Getattr, nodes.Getitem)) and isinstance(node.node, nodes.Name) \
+            and node.node.name == "recipient":
+        key = _key(node)
+        return [key] if key is not None else []
+    return []
+
+
+def _key(node: nodes.Getattr | nodes.Getitem) -> str | None:
+    key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+    return key if isinstance(key, str) else None
+
+
+def _parsed(template: Path) -> nodes.Template:
+    stat = template.stat()
+    return _parse(template, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _parse(template: Path, size: int, mtime_ns: int) -> nodes.Template:
+    source = template_source(template)
+    try:
+        return _ENV.parse(source)
+    except jinja2.TemplateSyntaxError as err:
+        raise TemplateError(syntax_problem(template, err, source)) from err
 
 
 def when_applies(rule: str | None, fields: Mapping[str, str]) -> bool:
