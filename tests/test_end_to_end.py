@@ -71,3 +71,23 @@ def test_xml_special_characters_survive_conversion(tmp_path: Path) -> None:
     letter = " ".join(_text(tmp_path / "out" / "sonderzeichen" / "anschreiben.pdf").split())
     assert name in letter and department in letter and "Straße der Vielfalt 1" in letter
     assert f"Antragsteller: {name}" in " ".join(_text(tmp_path / "out" / "sonderzeichen.pdf").split())
+
+
+def test_every_shipped_document_passes_the_fidelity_check(shipped_build: BuildResult) -> None:
+    """This test ensures that the text-fidelity check ran on the real PDFs and found every word."""
+    from wir_letters.fidelity import missing_words
+
+    pairs = [(d.with_suffix(".docx"), d) for r in shipped_build.results for d in r.documents.values()]
+    assert len(pairs) == 165
+    assert {str(pdf): missing_words(docx, pdf) for docx, pdf in pairs[:10]} == {str(p): [] for _, p in pairs[:10]}
+
+
+def test_too_long_your_ref_fails_check() -> None:
+    """This test ensures that the shipped campaign refuses an "Ihr Zeichen" longer than the block holds."""
+    from wir_letters.check import preflight
+    from wir_letters.recipients import check_rows
+
+    row = dict(RECIPIENTS[0].fields, your_ref="x" * 91)
+    problems = [str(p) for p in preflight(CAMPAIGN, check_rows(Path("inline.csv"), [RawRow(2, row)], CAMPAIGN.schema))]
+    assert "inline.csv: row 2 (landkreis-bergstrasse): your_ref: has 91 characters, the letter has room for 90 " \
+           "(shorten it to at most 90 characters)" in problems

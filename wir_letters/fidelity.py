@@ -244,15 +244,6 @@ def printed_headers(archive: zipfile.ZipFile, body: etree._Element, pages: int) 
     return printed
 
 
-def _notes(archive: zipfile.ZipFile, name: str, referenced: set[str]) -> list[etree._Element]:
-    """The real notes of a notes part that the body refers to (no separators)."""
-    root = _read(archive, name) if referenced else None
-    if root is None:
-        return []
-    return [note for note in root if note.get(f"{{{W}}}type", "normal") not in _NOT_NOTES
-            and note.get(f"{{{W}}}id") in referenced]
-
-
 def _referenced(body: etree._Element, tag: str) -> set[str]:
     return {ref.get(f"{{{W}}}id", "") for ref in body.iter(f"{{{W}}}{tag}")}
 
@@ -269,12 +260,45 @@ def docx_words(docx: Path, pages: int) -> DocxWords:
         body = document.find(f"{{{W}}}body") if document is not None else None
         if body is None:
             return DocxWords()
-        notes = (_notes(archive, "word/footnotes.xml", _referenced(body, "footnoteReference"))
-                 + _notes(archive, "word/endnotes.xml", _referenced(body, "endnoteReference")))
-        headers = [part for name in printed_headers(archive, body, pages)
-                   if (part := _read(archive, name)) is not None]
-    text, header_text = _Story.text(body, *notes), _Story.text(*headers)
+        notes = "".join(_part_text(archive, name, frozenset(_referenced(body, ref)))
+                        for name, ref in (("word/footnotes.xml", "footnoteReference"),
+                                          ("word/endnotes.xml", "endnoteReference")))
+        header_text = "".join(_part_text(archive, name) for name in printed_headers(archive, body, pages))
+    text = _Story.text(body) + notes
     return DocxWords(Counter(words(text)), frozenset(words(header_text)), f"{text}\n{header_text}")
+
+
+def _part_text(archive: zipfile.ZipFile, name: str, notes: frozenset[str] | None = None) -> str:
+    """The printed text of a header, footer or notes part (only the ``notes`` given, for those).
+
+    Headers and footers are mostly the same for every recipient: their text is kept by the
+    part's CRC and size, so each distinct part is parsed once per build.
+    """
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return ""
+    if notes is not None and not notes:
+        return ""
+    key = (name, info.CRC, info.file_size, notes)
+    text = _PART_TEXTS.get(key)
+    if text is None:
+        if len(_PART_TEXTS) > 256:
+            _PART_TEXTS.clear()
+        text = _PART_TEXTS[key] = _story_text(_read(archive, name), notes)
+    return text
+
+
+_PART_TEXTS: dict[tuple[str, int, int, frozenset[str] | None], str] = {}
+
+
+def _story_text(root: etree._Element | None, notes: frozenset[str] | None) -> str:
+    if root is None:
+        return ""
+    if notes is None:
+        return _Story.text(root)
+    return _Story.text(*(note for note in root if note.get(f"{{{W}}}type", "normal") not in _NOT_NOTES
+                         and note.get(f"{{{W}}}id") in notes))
 
 
 # --- PDF and comparison -----------------------------------------------------------------------
