@@ -87,3 +87,15 @@ def test_bare_column_names_are_known_and_clashes_are_notes(tmp_path: Path) -> No
     assert not any("unknown variable" in p for p in problems)
     assert any("salutation: the column has the name of the template variable 'salutation'" in p
                and "write {{ recipient.salutation }}" in p for p in problems)
+
+
+def test_leftover_merge_text_in_a_footnote_fails_the_recipient(tmp_path: Path) -> None:
+    """This test ensures that a «Anrede» typed into a footnote (not a field) stops that letter."""
+    from tests.conftest import FakeConverter
+    from wir_letters import build
+
+    template = write_docx(tmp_path / "t.docx", [paragraph("Text", note_reference("footnote", 1))],
+                          footnotes=[paragraph("Liebe «Anrede»")])
+    campaign = write_campaign(tmp_path, [ROW], documents=[{"id": "t", "title": "T", "template": str(template)}])
+    result = build(load_campaign(campaign), converter=FakeConverter())
+    assert "a template tag was not filled: '«Anrede»' in \"Liebe «Anrede»\"" in (result.results[0].error or "")

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-_PART = re.compile(r"word/(document|header\d*|footer\d*)\.xml")
+_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(br|tab|cr)\b[^>]*/>")
 _BREAKS = {"br": "\n", "cr": "\n", "tab": "\t"}
@@ -18,7 +18,7 @@ _EMPTY_SALUTATION = re.compile(r"^\s*(Sehr geehrte[rs]?|Liebe[r]?|Guten Tag|Hall
 
 
 def paragraphs(docx: Path) -> list[str]:
-    """Return the text of every paragraph in the body, headers and footers of a DOCX."""
+    """Return the text of every paragraph in the body, headers, footers, footnotes and endnotes of a DOCX."""
     texts = []
     with zipfile.ZipFile(docx) as archive:
         for name in archive.namelist():
