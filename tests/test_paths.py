@@ -49,6 +49,27 @@ def test_two_recipients_sharing_a_bundle_name_are_refused(tmp_path: Path) -> Non
 
 
 def test_unknown_column_in_bundle_pattern(tmp_path: Path) -> None:
+    """This test ensures that an unknown column in the pattern is one error, not one per recipient."""
     path = write_campaign(tmp_path, output={"folder": "out", "bundle_name": "{landkreis}.pdf"})
-    messages = [str(p) for p in check(load_campaign(path))]
-    assert any("output.bundle_name: the bundle name pattern cannot be filled: 'landkreis'" in m for m in messages)
+    messages = [str(p) for p in check(load_campaign(path)) if "bundle_name" in str(p)]
+    assert messages == [f"{path}: output.bundle_name: {{landkreis}} is not a column of the recipient list (write a "
+                        'file name with columns of the recipient list, e.g. "{id}.pdf" or "{id}-{city}.pdf")']
+
+
+@pytest.mark.parametrize(("pattern", "message"), [
+    ("{id}", "'{id}' does not end in .pdf"),
+    ("../{id}.pdf", "'../{id}.pdf' is a path; it must be a file name in the output folder"),
+    ("briefe/{id}.pdf", "'briefe/{id}.pdf' is a path; it must be a file name in the output folder"),
+    ("{id.__class__}.pdf", "{id.__class__} is not allowed; use plain {column} fields"),
+    ("{id!r}.pdf", "{id!r} is not allowed; use plain {column} fields"),
+    ("{id:>9}.pdf", "{id:>9} is not allowed; use plain {column} fields"),
+    ("{id.pdf", "'{id.pdf' is not a valid pattern: expected '}' before end of string"),
+])
+def test_bad_bundle_patterns_are_refused_by_check_and_build(tmp_path: Path, pattern: str, message: str) -> None:
+    """This test ensures that a pattern that is no plain file name stops check and build, writing nothing."""
+    path = write_campaign(tmp_path, output={"folder": "out", "bundle_name": pattern})
+    problems = [p for p in check(load_campaign(path)) if p.field == "output.bundle_name"]
+    assert [p.message for p in problems] == [message]
+    with pytest.raises(InputError):
+        build(load_campaign(path), converter=FakeConverter())
+    assert not (tmp_path / "out").exists()

@@ -117,3 +117,20 @@ def test_templates_needing_whole_document_fixes_use_docxtpl(tmp_path: Path) -> N
 
     template = _table_template(tmp_path / "columns.docx", "{%tc for x in [1] %}{{ x }}{%tc endfor %}")
     assert render.packed_template(template) is None
+
+
+def test_syntax_error_excerpt_shows_the_broken_tag_not_the_start(tmp_path: Path) -> None:
+    """This test ensures that "near:" quotes the broken tag even deep inside a long document."""
+    paragraphs = ["Einleitung ohne Tags. " * 5] * 30 + ["Betrag: {{ recipient.amount|money( }} Euro", "Schluss"]
+    template = make_template(tmp_path / "t.docx", paragraphs)
+    with pytest.raises(TemplateError) as caught:
+        used_names(template)
+    assert f"{template}: near: Betrag: {{{{ recipient.amount|money( }}}} Euro: Jinja syntax error" in str(caught.value)
+
+
+def test_unclosed_block_is_named(tmp_path: Path) -> None:
+    """This test ensures that an {% if %} without {% endif %} is quoted, not the document's first line."""
+    template = make_template(tmp_path / "t.docx", ["Anfang", "{%p if recipient.x %}", "Text", "Ende"])
+    with pytest.raises(TemplateError) as caught:
+        used_names(template)
+    assert f"{template}: near: {{% if recipient.x %}}Text: Jinja syntax error" in str(caught.value)

@@ -189,8 +189,14 @@ class _Build:
             for plan in _plans(self.campaign, chosen, self.out, results):
                 self._build_one(pipeline, plan, results[plan.recipient.id], inputs_for(self.campaign, plan, settings))
             pipeline.close()
-        finally:
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM: keep what is complete, do not wait for LibreOffice
+            pipeline.pool.close()  # its threads are daemons; their soffice dies with the process
+            self.manifest.flush()
+            raise
+        except BaseException:
             pipeline.pool.join()
+            raise
+        pipeline.pool.join()
         for result in results.values():
             if not result.ok and result.status is None:  # could not even be planned
                 record_failure(self.manifest, self.out, result)

@@ -13,7 +13,7 @@ from .campaign import Campaign, Sender
 from .errors import InputError, Problem, RecipientError
 from .filetypes import attachment_problem, template_file_problem
 from .mergefields import field_findings
-from .plan import CONTEXT_NAMES, address_problem, bare_columns, bundle_name, rule_problem
+from .plan import CONTEXT_NAMES, address_problem, bare_columns, bundle_name, bundle_pattern_problem, rule_problem
 from .recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
 from .render import rule_names, rule_truth_tested, truth_tested, used_names, when_applies
 
@@ -54,7 +54,9 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     for i, attachment in enumerate(campaign.attachments):
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
         problems += [problem] if problem else []
-    problems += _recipient_problems(campaign, listed.recipients)
+    pattern_problem = bundle_pattern_problem(campaign, columns)
+    problems += [pattern_problem] if pattern_problem else []
+    problems += _recipient_problems(campaign, listed.recipients, bundles=pattern_problem is None)
     problems += _text_flag_problems(listed, _tested_columns(campaign))
     if columns is not None:
         problems += _unused_column_notes(listed.source or campaign.recipients, columns, used)
@@ -128,10 +130,10 @@ def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | 
                     fix="use a recipient column, e.g. kind") for n in unknown]
 
 
-def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient]) -> list[Problem]:
+def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient], bundles: bool = True) -> list[Problem]:
     """Address length, rules that fail on a row, bundle names that are bad or shared."""
     problems = []
-    bundles: dict[str, list[str]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
     rules = [d.when for d in campaign.documents] + list(campaign.conditions.values())
     for recipient in recipients:
         problem = address_problem(campaign, recipient)
@@ -142,14 +144,16 @@ def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient]) -> 
             except jinja2.TemplateError as err:
                 problems.append(rule_problem(campaign, recipient, err))
                 break
+        if not bundles:
+            continue
         try:
-            bundles[bundle_name(campaign, recipient)].append(recipient.id)
+            names[bundle_name(campaign, recipient)].append(recipient.id)
         except (KeyError, ValueError) as err:
             problems.append(Problem(str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
                                     where=f"recipient {recipient.id}", field="output.bundle_name",
                                     fix="use columns of the recipient list, e.g. \"{id}.pdf\"",
                                     recipient=recipient.id))
-    for name, ids in bundles.items():
+    for name, ids in names.items():
         if len(ids) > 1:
             problems += [Problem(str(campaign.source), f"bundle name {name!r} is shared by {', '.join(ids)}",
                                  where=f"recipient {rid}", field="output.bundle_name",

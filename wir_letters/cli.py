@@ -1,11 +1,14 @@
 """The ``wir-letters`` command line: the only module that prints or exits.
 
-Exit codes: 0 success, 1 a problem in the user's input, 2 wrong usage, 3 the environment.
+Exit codes: 0 success, 1 a problem in the user's input, 2 wrong usage, 3 the environment,
+130 stopped with Ctrl-C, 143 stopped with SIGTERM.
 """
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +24,7 @@ from .errors import InputError, Problem, WirLettersError
 from .recipients import load_recipients
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
 
 console = Console(stderr=False, highlight=False, soft_wrap=True)
 errors = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -133,8 +137,27 @@ def _print_problems(problems: Sequence[Problem]) -> None:
             errors.print(f"  {problem.severity}: {problem.describe(with_file=False)}", markup=False)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C: stop at once, keep what is complete."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the CLI; turn wir_letters errors into a message and an exit code."""
+    on_main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_main_thread else None
+    try:
+        _run(argv)
+    finally:
+        if on_main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: Sequence[str] | None) -> None:
+    """Run the command; every way it can end becomes a message and an exit code."""
     try:
         cli.main(args=argv, prog_name="wir-letters", standalone_mode=False)
     except click.exceptions.Exit as done:
@@ -142,9 +165,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.ClickException as err:
         err.show()
         sys.exit(EXIT_USAGE)
-    except click.Abort:
-        errors.print("Aborted.")
-        sys.exit(EXIT_INPUT)
+    except (click.Abort, KeyboardInterrupt) as stop:
+        terminated = isinstance(stop, _Terminated) or isinstance(stop.__context__, _Terminated)
+        errors.print("Stopped. Every file written is complete; run the same command again to finish.",
+                     markup=False)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     except InputError as err:
         _print_problems(err.problems)
         sys.exit(err.exit_code)

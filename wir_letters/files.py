@@ -16,6 +16,15 @@ from typing import Any, BinaryIO, TextIO
 import yaml
 
 
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once, at import: os.umask can only be read by setting it
+
+
 def write_atomic(target: Path, data: bytes) -> bool:
     """Write ``data`` to ``target`` so that readers see the old file or the new one, never half.
 
@@ -54,6 +63,7 @@ def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool)
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are shared like any file
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PdfReader, PdfWriter
 
 from .errors import Problem
 
@@ -49,7 +50,17 @@ def _damaged_part(path: Path, key: str) -> Problem | None:
 
 
 def attachment_problem(path: Path, key: str = "") -> Problem | None:
-    """Return why ``path`` cannot be appended to a bundle, or None for a readable, unencrypted PDF."""
+    """Return why ``path`` cannot be appended to a bundle, or None for a readable, unencrypted PDF.
+
+    The PDF is read completely, as bundling reads it: every object copied and every page's
+    content decoded, so a file damaged in the middle is found here and not in the middle of a build.
+    """
+    stat = path.stat()
+    return _attachment_problem(path, key, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _attachment_problem(path: Path, key: str, size: int, mtime_ns: int) -> Problem | None:
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
@@ -57,7 +68,19 @@ def attachment_problem(path: Path, key: str = "") -> Problem | None:
                            fix="save or print an unprotected copy and name that in the campaign")
         if len(reader.pages) == 0:
             return Problem(str(path), "has no pages", field=key, fix="name the right PDF in the campaign")
-    except (PyPdfError, OSError, ValueError) as err:
-        return Problem(str(path), f"cannot be read as a PDF: {err}", field=key,
+        _read_completely(reader)
+    except Exception as err:  # noqa: BLE001 - pypdf raises many types (PdfReadError, ValueError, KeyError …)
+        return Problem(str(path), f"cannot be read as a PDF: {type(err).__name__}: {err}", field=key,
                        fix="export it again as PDF, or name the right file in the campaign")
     return None
+
+
+def _read_completely(reader: PdfReader) -> None:
+    """Decode every page's content and copy every object, as bundling will."""
+    for page in reader.pages:
+        contents = page.get_contents()
+        if contents is not None:
+            contents.get_data()
+    writer = PdfWriter()
+    writer.append(reader)
+    writer.write(io.BytesIO())

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 from .assertions import rendered_problems
 from .bundle import BundlePart, write_bundle
@@ -163,17 +164,25 @@ class Pipeline:
         if item.waiting or item.plan.recipient.id not in self.open:
             return
         del self.open[item.plan.recipient.id]
-        readers = {d.document.id: PdfReader(d.pdf) for d in item.plan.documents} if item.result.ok else {}
+        try:
+            self._check_and_bundle(item)
+        except (PyPdfError, ValueError, KeyError, TypeError) as err:  # a PDF pypdf cannot read or write
+            item.result.fail(f"the PDFs cannot be bundled: {type(err).__name__}: {err}; run check, and export "
+                             "damaged attachments again as PDF")
+        if not item.result.ok:
+            record_failure(self.manifest, self.out, item.result)
+        self.on_done(item.result)
+
+    def _check_and_bundle(self, item: _Open) -> None:
+        if not item.result.ok:
+            return
+        readers = {d.document.id: PdfReader(d.pdf) for d in item.plan.documents}
         pages = {doc_id: len(reader.pages) for doc_id, reader in readers.items()}
-        if item.result.ok:
-            self._check_pages(item, pages)
+        self._check_pages(item, pages)
         if item.result.ok and self.verify_text:
             self._check_text(item, pages)
         if item.result.ok:
             self._bundle(item, readers, pages)
-        else:
-            record_failure(self.manifest, self.out, item.result)
-        self.on_done(item.result)
 
     def _check_pages(self, item: _Open, pages: dict[str, int]) -> None:
         for doc in item.plan.documents:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -80,6 +81,37 @@ def bundle_name(campaign: Campaign, recipient: Recipient) -> str:
     """
     name = campaign.output.bundle_name.format_map(recipient.fields)
     return safe_file_name(name)
+
+
+def bundle_pattern_problem(campaign: Campaign, columns: set[str] | None) -> Problem | None:
+    """Return why ``output.bundle_name`` cannot name a bundle, or None.
+
+    The pattern must give one file name ending in ``.pdf`` inside the output folder (no ``/``,
+    ``\\`` or ``..``) and may only use ``{column}`` fields of the recipient list.
+    """
+    pattern = campaign.output.bundle_name
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError as err:
+        return _pattern_problem(campaign, f"{pattern!r} is not a valid pattern: {err}")
+    literal = "".join(text for text, _, _, _ in parts)
+    fields = [(name, spec, conversion) for _, name, spec, conversion in parts if name is not None]
+    if "/" in literal or "\\" in literal or ".." in literal:
+        return _pattern_problem(campaign, f"{pattern!r} is a path; it must be a file name in the output folder")
+    if not pattern.lower().endswith(".pdf"):
+        return _pattern_problem(campaign, f"{pattern!r} does not end in .pdf")
+    for name, spec, conversion in fields:
+        if not re.fullmatch(r"[^.\[\]{}!:]+", name) or spec or conversion:
+            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            return _pattern_problem(campaign, f"{shown} is not allowed; use plain {{column}} fields")
+        if columns is not None and name not in columns:
+            return _pattern_problem(campaign, f"{{{name}}} is not a column of the recipient list")
+    return None
+
+
+def _pattern_problem(campaign: Campaign, message: str) -> Problem:
+    return Problem(str(campaign.source), message, field="output.bundle_name",
+                   fix='write a file name with columns of the recipient list, e.g. "{id}.pdf" or "{id}-{city}.pdf"')
 
 
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\.|$)", re.IGNORECASE)  # Windows device names
