@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SHIPPED_CAMPAIGN
-from wir_letters import build, load_campaign
+from wir_letters import assess_all, build, load_campaign, load_recipients
 from wir_letters.build import WORK_DIR
 
 pytestmark = pytest.mark.libreoffice
@@ -73,6 +73,34 @@ def test_build_killed_and_rerun_ends_like_a_clean_build(clean_build: dict[str, b
     process.wait()
     assert reached, f"the build finished before reaching the kill point {point!r}"
     assert files(out) != clean_build  # the kill really interrupted the build
+    assert _hand_edits_reported(out) == []  # status tells the truth: the build wrote those files
+    result = build(load_campaign(SHIPPED_CAMPAIGN), out=out, only=SUBSET)
+    assert not result.failed, result.failed
+    assert files(out) == clean_build  # nothing set aside in _stale/, nothing missing
+
+
+def _hand_edits_reported(out: Path) -> list[str]:
+    campaign = load_campaign(SHIPPED_CAMPAIGN)
+    chosen = [r for r in load_recipients(campaign.recipients) if r.id in SUBSET]
+    statuses, _ = assess_all(campaign, chosen, out)
+    return [reason for status in statuses for reason in status.reasons if "by hand" in reason]
+
+
+def test_sigterm_stops_with_143_and_a_rerun_completes(clean_build: dict[str, bytes], tmp_path: Path) -> None:
+    """This test ensures that SIGTERM during conversion exits 143 at once, keeps only complete files,
+    and that the next build finishes the job."""
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "wir_letters", "build", "-c", str(SHIPPED_CAMPAIGN), "--out", str(out),
+               "--only", ",".join(SUBSET)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert _wait_for(lambda: any((out / WORK_DIR).glob(".convert-*")), process)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143
+    assert time.monotonic() - started < 5  # it did not wait for LibreOffice to finish
+    assert "Stopped. Every file written is complete; run the same command again to finish." in err.decode()
+    assert not list(out.rglob(".*.tmp"))
     result = build(load_campaign(SHIPPED_CAMPAIGN), out=out, only=SUBSET)
     assert not result.failed, result.failed
     assert files(out) == clean_build

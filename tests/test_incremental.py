@@ -96,10 +96,13 @@ def test_hand_edited_and_missing_outputs_are_detected_and_rebuilt(campaign33: Pa
     (out / "fulda.pdf").write_bytes(original + b"% edited")
     (out / "wetzlar" / "letter.pdf").unlink()
     found = statuses(campaign33)
-    assert found["fulda"] == ("changed", ("output modified by hand: fulda.pdf",))
+    assert found["fulda"] == ("changed", ("output modified by hand: fulda.pdf (the next build moves it to _stale/ "
+                                          "first)",))
     assert found["wetzlar"] == ("changed", ("output missing: wetzlar/letter.pdf",))
-    build(load_campaign(campaign33), converter=FakeConverter())
+    result = build(load_campaign(campaign33), converter=FakeConverter())
     assert (out / "fulda.pdf").read_bytes() == original
+    assert (out / "_stale" / "fulda" / "fulda.pdf").read_bytes() == original + b"% edited"  # the edit is kept
+    assert [r.set_aside for r in result.results if r.set_aside] == [[out / "_stale" / "fulda" / "fulda.pdf"]]
     assert set(statuses(campaign33).values()) == {("up to date", ())}
 
 

@@ -6,6 +6,7 @@ again; everything is written atomically and recorded in the manifest only when c
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,15 +19,16 @@ from .cache import ConversionCache
 from .campaign import Campaign
 from .check import preflight
 from .convert import Converter, LibreOfficeConverter
-from .errors import BuildLocked, InputError, Problem, RecipientError
+from .errors import BuildLocked, DiskFull, EnvironmentProblem, InputError, OutputNotWritable, Problem, RecipientError
 from .files import exclusive_lock, remove_leftovers, retire
-from .fingerprint import Inputs, inputs_for, settings_digest
-from .manifest import Manifest
+from .fingerprint import Inputs, file_digest, inputs_for, settings_digest
+from .journal import JOURNAL_NAME, Journal, interrupted
+from .manifest import MANIFEST_NAME, Manifest
 from .pipeline import Pipeline, RecipientResult, record_failure
 from .plan import RecipientPlan, plan_recipient, rule_problem, select
 from .pool import ConversionPool
 from .recipients import Recipient, RecipientList, read_recipients
-from .status import Status, assess, removed
+from .status import STALE_DIR, Status, assess, removed
 
 __all__ = ["BuildOptions", "BuildResult", "RecipientResult", "Reporter", "assess_all", "build"]
 
@@ -60,6 +62,8 @@ class BuildResult:
     manifest: Path | None = None
     cache_hits: int = 0  # documents whose PDF came from the conversion cache
     converted: int = 0  # documents LibreOffice converted
+    removed_to: dict[str, Path] = field(default_factory=dict)  # removed id -> the folder its outputs went to
+    warnings: list[str] = field(default_factory=list)  # e.g. a damaged manifest that was set aside
 
     @property
     def failed(self) -> list[RecipientResult]:
@@ -78,6 +82,7 @@ class BuildOptions:
     retry_failed: bool = False
     keep_going: bool = False
     timeout: float = 60.0
+    prune: bool = True
 
 
 def build(
@@ -91,6 +96,7 @@ def build(
     retry_failed: bool = False,
     keep_going: bool = False,
     timeout: float = 60.0,
+    prune: bool | None = None,
     converter: Converter | None = None,
     reporter: Reporter | None = None,
 ) -> BuildResult:
@@ -102,6 +108,8 @@ def build(
         force: rebuild even what is up to date. jobs: parallel LibreOffice processes.
         keep_going: build the recipients without problems instead of stopping at the preflight.
         timeout: seconds LibreOffice may go without finishing a document before it is killed.
+        prune: move the outputs of recipients missing from the list to ``_removed/``; by default
+            only when building the campaign's own list (``recipients`` not given).
         converter: replaces LibreOffice (tests). reporter: told the total, then each result.
 
     The preflight (``wir_letters.check``) runs first: with any error nothing is written.
@@ -112,19 +120,38 @@ def build(
         InputError: the preflight found errors (all of them are in ``problems``), or ``only``
             names unknown recipients.
         BuildLocked: another build of the same output folder is running.
-        EnvironmentProblem: LibreOffice is missing.
+        DiskFull, OutputNotWritable: the output folder cannot be written.
+        EnvironmentProblem: LibreOffice is missing or fails for every document.
     """
-    options = BuildOptions(tuple(only or ()), jobs, force, retry_failed, keep_going, timeout)
+    prune = recipients is None if prune is None else prune
+    options = BuildOptions(tuple(only or ()), jobs, force, retry_failed, keep_going, timeout, prune)
     out = Path(out or campaign.output.folder).resolve()
     listed = read_recipients(campaign.recipients, campaign.schema) if recipients is None else _given(recipients)
     rejected = _gate(campaign, listed, keep_going)
-    out.mkdir(parents=True, exist_ok=True)
     try:
+        out.mkdir(parents=True, exist_ok=True)
         with exclusive_lock(out / WORK_DIR / "build.lock"):
             return _Build(campaign, out, listed, rejected, options, converter, reporter).run()
     except BlockingIOError as err:
         raise BuildLocked(f"{out}: another wir-letters build is writing this output folder; "
                           "wait for it to finish, or use another --out") from err
+    except OSError as err:
+        raise environment_error(err, out) from err
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT)
+_NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def environment_error(err: OSError, out: Path) -> OSError | EnvironmentProblem:
+    """An environment problem for a disk that is full or read-only; other errors as they are."""
+    where = err.filename or out
+    if err.errno in _FULL:
+        return DiskFull(Path(where).parent if Path(where) != out else out)
+    if err.errno in _NOT_WRITABLE:
+        return OutputNotWritable(f"cannot write {where} ({err.strerror}): the output folder is read-only or not "
+                                 "yours; check its permissions, or build into another folder with --out")
+    return err
 
 
 def _given(recipients: Sequence[Recipient]) -> RecipientList:
@@ -141,15 +168,21 @@ def _gate(campaign: Campaign, listed: RecipientList, keep_going: bool) -> list[P
     return errors
 
 
-def assess_all(campaign: Campaign, recipients: Sequence[Recipient], out: Path,
-               force: bool = False) -> tuple[list[Status], list[RecipientResult]]:
-    """Return each recipient's status (plus removed ones) and the recipients that cannot be planned."""
+def assess_all(campaign: Campaign, recipients: Sequence[Recipient], out: Path, force: bool = False,
+               prune: bool = True) -> tuple[list[Status], list[RecipientResult]]:
+    """Return each recipient's status (plus removed ones) and the recipients that cannot be planned.
+
+    With ``prune`` False (a list that is not the campaign's own), recipients missing from
+    ``recipients`` are reported as what ``--prune`` would move, not as removed.
+    """
     manifest = Manifest.load(out)
     results = {r.id: RecipientResult(r.id, r.name) for r in recipients}
     settings = settings_digest(campaign)
-    statuses = [assess(p, inputs_for(campaign, p, settings), manifest.get(p.recipient.id), out, force)
+    unfinished = interrupted(out / WORK_DIR / JOURNAL_NAME)
+    statuses = [assess(p, inputs_for(campaign, p, settings), manifest.get(p.recipient.id), out, force,
+                       interrupted=p.recipient.id in unfinished)
                 for p in _plans(campaign, recipients, out, results)]
-    statuses += removed(manifest.ids(), {r.id for r in recipients})
+    statuses += removed(manifest.ids(), {r.id for r in recipients}, pruned=prune)
     return statuses, [r for r in results.values() if not r.ok]
 
 
@@ -164,26 +197,35 @@ class _Build:
         self.manifest = Manifest.load(out)
         self.manifest.campaign = campaign.title
         self.converter = converter
+        self.journal = Journal(out / WORK_DIR / JOURNAL_NAME)
+        self.unfinished = interrupted(self.journal.path)  # recipients a killed build was writing
+        self.warnings: list[str] = []
 
     def run(self) -> BuildResult:
         # what a killed build left: temporary files, LibreOffice profiles, staging folders
         remove_leftovers(self.out / WORK_DIR, ("lo-profile-*", ".convert-*", ".*.tmp"))
         remove_leftovers(self.out)
+        self._set_aside_damaged_manifest()
         skipped = {p.recipient for p in self.rejected}
         chosen = [r for r in self._choose() if r.id not in skipped]
         results = {r.id: RecipientResult(r.id, r.name) for r in chosen}
         self.reporter.start(len(chosen))
         known = {r.id for r in self.listed.recipients} | skipped
-        gone = [] if (self.options.only or self.options.retry_failed) else self._retire_removed(known)
+        partial = self.options.only or self.options.retry_failed or not self.options.prune
+        gone = {} if partial else self._retire_removed(known)
         pipeline = self._pipeline()
         settings = settings_digest(self.campaign)
         # Two passes over the list, planning each recipient again rather than holding every plan:
         # the first decides what to do (and how many documents LibreOffice will get), the second does it.
         for plan in _plans(self.campaign, chosen, self.out, results):
             remove_leftovers(plan.folder)
-            results[plan.recipient.id].status = assess(plan, inputs_for(self.campaign, plan, settings),
-                                                       self.manifest.get(plan.recipient.id), self.out,
-                                                       self.options.force)
+            result = results[plan.recipient.id]
+            result.status = assess(plan, inputs_for(self.campaign, plan, settings),
+                                   self.manifest.get(plan.recipient.id), self.out, self.options.force,
+                                   interrupted=plan.recipient.id in self.unfinished)
+            if result.status.needs_build and result.status.edited:  # keep what somebody changed by hand
+                result.set_aside = retire([self.out / name for name in result.status.edited],
+                                          self.out / STALE_DIR / plan.recipient.id)
         pipeline.pool.expect(sum(len(r.status.documents) for r in results.values() if r.status))
         try:
             for plan in _plans(self.campaign, chosen, self.out, results):
@@ -193,8 +235,10 @@ class _Build:
             pipeline.pool.close()  # its threads are daemons; their soffice dies with the process
             self.manifest.flush()
             raise
-        except BaseException:
+        except BaseException as err:
             pipeline.pool.join()
+            if isinstance(err, DiskFull) or (isinstance(err, OSError) and err.errno in _FULL):
+                self._drop_unrecorded()
             raise
         pipeline.pool.join()
         for result in results.values():
@@ -204,8 +248,10 @@ class _Build:
         if not (self.options.only or self.options.retry_failed):
             pipeline.cache.prune(digest for entry in self.manifest.values()
                                  for name, digest in entry.get("files", {}).items() if name.endswith(".docx"))
-        return BuildResult(self.out, [results[r.id] for r in chosen], gone, self.rejected, self.manifest.flush(),
-                           pipeline.cache_hits, pipeline.converted)
+        manifest = self.manifest.flush()
+        self.journal.clear()  # the manifest now records every file written
+        return BuildResult(self.out, [results[r.id] for r in chosen], list(gone), self.rejected, manifest,
+                           pipeline.cache_hits, pipeline.converted, gone, self.warnings)
 
     def _build_one(self, pipeline: Pipeline, plan: RecipientPlan, result: RecipientResult, inputs: Inputs) -> None:
         if result.status is not None and result.status.needs_build:
@@ -224,7 +270,8 @@ class _Build:
         cache = ConversionCache(self.out / WORK_DIR / CACHE_DIR, self.campaign.date.isoformat(),
                                 read=not self.options.force)
         return Pipeline(self.campaign, self.out, self.manifest, ConversionPool(converter), cache,
-                        self.reporter.done, verify_text=getattr(converter, "renders_text", True))
+                        self.reporter.done, verify_text=getattr(converter, "renders_text", True),
+                        journal=self.journal)
 
     def _choose(self) -> list[Recipient]:
         try:
@@ -236,16 +283,36 @@ class _Build:
             chosen = [r for r in chosen if (self.manifest.get(r.id) or {}).get("error")]
         return chosen
 
-
-    def _retire_removed(self, current: set[str]) -> list[str]:
-        """Move the outputs of recipients that left the list to ``OUT/_removed/<id>/``."""
-        gone = [s.id for s in removed(self.manifest.ids(), current)]
-        for rid in gone:
-            bundle = (self.manifest.get(rid) or {}).get("bundle")
-            paths = [self.out / rid] + ([self.out / bundle] if bundle else [])
-            retire(paths, self.out / REMOVED_DIR / rid)
-            self.manifest.drop(rid)
+    def _retire_removed(self, current: set[str]) -> dict[str, Path]:
+        """Move the outputs of recipients that left the list to ``OUT/_removed/<id>/`` (or
+        ``<id>-2``… when an earlier removal is there); return each id with its folder."""
+        gone: dict[str, Path] = {}
+        for status in removed(self.manifest.ids(), current):
+            bundle = (self.manifest.get(status.id) or {}).get("bundle")
+            paths = [self.out / status.id] + ([self.out / bundle] if bundle else [])
+            moved = retire(paths, self.out / REMOVED_DIR / status.id)
+            gone[status.id] = moved[0].parent if moved else self.out / REMOVED_DIR / status.id
+            self.manifest.drop(status.id)
         return gone
+
+    def _drop_unrecorded(self) -> None:
+        """On a full disk: delete the files this build wrote that the manifest does not record
+        (documents of recipients it did not finish), so the aborted build does not fill the disk."""
+        for rid in self.journal.noted:
+            recorded = (self.manifest.get(rid) or {}).get("files", {})
+            folder = self.out / rid
+            for path in folder.glob("*") if folder.is_dir() else ():
+                name = path.relative_to(self.out).as_posix()
+                if path.is_file() and recorded.get(name) != file_digest(path):
+                    path.unlink(missing_ok=True)
+
+    def _set_aside_damaged_manifest(self) -> None:
+        """A manifest that cannot be read is kept in the work folder; every recipient is rebuilt."""
+        if self.manifest.damaged is None:
+            return
+        kept = retire([self.out / MANIFEST_NAME], self.out / WORK_DIR / "damaged-manifest")
+        self.warnings.append(f"{self.manifest.damaged}; it was moved to {kept[0] if kept else '?'} and every "
+                             "recipient is built again")
 
 
 def _plans(campaign: Campaign, chosen: Sequence[Recipient], out: Path,

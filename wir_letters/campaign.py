@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import CampaignError, Problem
 from .files import load_yaml
 from .german import LetterRules
+from .headers import header_key
 from .recipients import Schema, TableSource
 
 ColumnType = Literal["text", "boolean", "number", "date"]
@@ -67,11 +68,26 @@ class Attachment(BaseModel):
 
 
 class Column(BaseModel):
-    """A declared recipient column: its type and, for text, the most characters the letter holds."""
+    """A declared recipient column: its type, for text the most characters the letter holds,
+    and the ``header`` it has in the recipient list when that differs from its name."""
 
     model_config = _STRICT
     type: ColumnType = "text"
     max_length: int | None = Field(default=None, ge=1)
+    header: str | None = Field(default=None, min_length=1)
+
+
+class RecipientsFile(BaseModel):
+    """``recipients: {file: …, sheet: …}``: the list, and the sheet of a workbook to read."""
+
+    model_config = _STRICT
+    file: str
+    sheet: str | None = None
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_name(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
 
 
 def _column(value: Any) -> Any:
@@ -102,6 +118,7 @@ class Campaign(BaseModel):
     date: dt.date
     sender: Sender
     recipients: Path
+    sheet: str | None = None  # the sheet of an .xlsx list (recipients: {file, sheet}); None: the first
     documents: list[Document] = Field(min_length=1)
     attachments: list[Attachment] = []
     output: Output = Output()
@@ -116,6 +133,15 @@ class Campaign(BaseModel):
     @classmethod
     def _short_columns(cls, value: Any) -> Any:
         return {k: _column(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+    @field_validator("columns")
+    @classmethod
+    def _one_column_per_header(cls, value: dict[str, Column]) -> dict[str, Column]:
+        keys = [header_key(c.header) for c in value.values() if c.header]
+        twice = sorted({c.header for c in value.values() if c.header and keys.count(header_key(c.header)) > 1})
+        if twice:
+            raise ValueError(f"the header(s) {', '.join(map(repr, twice))} are given for more than one column")
+        return value
 
     @field_validator("locale")
     @classmethod
@@ -132,11 +158,13 @@ class Campaign(BaseModel):
 
     @property
     def schema(self) -> Schema:
-        """What the recipient list reader must know: declared types, lengths and tables."""
+        """What the recipient list reader must know: declared types, lengths, tables, headers, sheet."""
         return Schema(
             types={name: c.type for name, c in self.columns.items() if c.type != "text"},
             max_lengths={name: c.max_length for name, c in self.columns.items() if c.max_length},
             tables={name: TableSource(t.file, t.sheet, t.columns) for name, t in self.tables.items()},
+            headers={c.header: name for name, c in self.columns.items() if c.header},
+            sheet=self.sheet,
         )
 
 
@@ -158,6 +186,10 @@ def load_campaign(path: Path | str) -> Campaign:
         raise CampaignError(Problem(str(path), "expected a mapping of keys (title, sender, documents, ...)"))
     if "source" in data:
         raise CampaignError(Problem(str(path), "unknown key", field="source", fix="remove it"))
+    if "sheet" in data:
+        raise CampaignError(Problem(str(path), "unknown key", field="sheet",
+                                    fix="write recipients: {file: LIST.xlsx, sheet: NAME}"))
+    data = _recipients_file(path, data)
     try:
         campaign = Campaign.model_validate({**_resolve_paths(data, path.parent), "source": path})
     except ValidationError as err:
@@ -165,6 +197,22 @@ def load_campaign(path: Path | str) -> Campaign:
     _check_files(campaign)
     _check_unique_ids(campaign)
     return campaign
+
+
+def _recipients_file(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """``recipients: {file: F, sheet: S}`` becomes ``recipients: F`` and ``sheet: S``.
+
+    Raises:
+        CampaignError: for unknown or missing keys under ``recipients:``.
+    """
+    value = data.get("recipients")
+    if not isinstance(value, dict):
+        return data
+    try:
+        entry = RecipientsFile.model_validate(value)
+    except ValidationError as err:
+        raise CampaignError([_problem(path, {**e, "loc": ("recipients", *e["loc"])}) for e in err.errors()]) from err
+    return {**data, "recipients": entry.file, "sheet": entry.sheet}
 
 
 def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:

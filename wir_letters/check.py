@@ -30,7 +30,7 @@ def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Probl
         listed = read_recipients(recipients_path or campaign.recipients, campaign.schema)
     except RecipientError as err:
         listed = RecipientList([], err.problems, frozenset(err.columns or ()), recipients_path)
-        return err.problems + preflight(campaign, listed, known_columns=bool(err.columns))
+        return preflight(campaign, listed, known_columns=bool(err.columns))  # preflight lists err.problems
     return preflight(campaign, listed)
 
 
@@ -59,7 +59,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     problems += _recipient_problems(campaign, listed.recipients, bundles=pattern_problem is None)
     problems += _text_flag_problems(listed, _tested_columns(campaign))
     if columns is not None:
-        problems += _unused_column_notes(listed.source or campaign.recipients, columns, used)
+        problems += _unused_column_notes(listed.source or campaign.recipients, columns - listed.aliases, used)
         problems += _clash_notes(listed.source or campaign.recipients, columns)
     return problems
 

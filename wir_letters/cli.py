@@ -21,6 +21,7 @@ from .progress import ProgressReporter
 from .campaign import Campaign, load_campaign
 from .check import check as run_check
 from .errors import InputError, Problem, WirLettersError
+from .manifest import Manifest
 from .recipients import load_recipients
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -33,6 +34,8 @@ campaign_option = click.option("-c", "--campaign", "campaign_path", type=click.P
                                default=Path("campaign.yaml"), show_default=True, help="The campaign file.")
 recipients_option = click.option("--recipients", type=click.Path(path_type=Path),
                                  help="Use this recipient list (.yaml, .csv, .xlsx) instead of the campaign's.")
+sheet_option = click.option("--sheet", metavar="NAME",
+                            help="Read this sheet of an .xlsx list (default: the campaign's sheet, else the first).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,6 +47,7 @@ def cli() -> None:
 @cli.command("build")
 @campaign_option
 @recipients_option
+@sheet_option
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
 @click.option("--only", multiple=True, metavar="ID", help="Build only these recipients (repeat or comma-separate).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
@@ -54,17 +58,20 @@ def cli() -> None:
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
               help="Seconds LibreOffice may work on one document before it counts as hanging.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary; errors only.")
-def build_command(campaign_path: Path, recipients: Path | None, out: Path | None, only: Sequence[str],
-                  jobs: int | None, force: bool, retry_failed: bool, keep_going: bool, timeout: float,
-                  quiet: bool) -> None:
+@click.option("--prune", is_flag=True, help="With --recipients: also move the outputs of recipients missing from "
+              "that list to _removed/ (the campaign's own list always does).")
+def build_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
+                  only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
+                  timeout: float, quiet: bool, prune: bool) -> None:
     """Build one PDF bundle per recipient; only what changed since the last build is redone."""
-    campaign = load_campaign(campaign_path)
+    campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
+    own_list = _own_list(campaign, recipients)
     if recipients:
         campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
     with ProgressReporter(console, enabled=console.is_terminal and not quiet) as reporter:
         result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
-                       keep_going=keep_going, timeout=timeout, reporter=reporter)
+                       keep_going=keep_going, timeout=timeout, prune=prune or own_list, reporter=reporter)
     _summary(result, quiet)
     if not result.ok:
         sys.exit(EXIT_INPUT)
@@ -73,12 +80,17 @@ def build_command(campaign_path: Path, recipients: Path | None, out: Path | None
 @cli.command("status")
 @campaign_option
 @recipients_option
+@sheet_option
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
-def status_command(campaign_path: Path, recipients: Path | None, out: Path | None) -> None:
+def status_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> None:
     """Show what a build would do for each recipient, and why, without writing anything."""
-    campaign = load_campaign(campaign_path)
+    campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     listed = load_recipients(recipients or campaign.recipients, campaign.schema)
-    statuses, unplanned = assess_all(campaign, listed, Path(out or campaign.output.folder).resolve())
+    folder = Path(out or campaign.output.folder).resolve()
+    damaged = Manifest.load(folder).damaged
+    if damaged:
+        console.print(f"{damaged}: the next build sets it aside and builds every recipient again", markup=False)
+    statuses, unplanned = assess_all(campaign, listed, folder, prune=_own_list(campaign, recipients))
     for status in statuses:
         console.print(f"{status.id}: {status.state}" + "".join(f"\n    {r}" for r in status.reasons), markup=False)
     for result in unplanned:
@@ -90,9 +102,10 @@ def status_command(campaign_path: Path, recipients: Path | None, out: Path | Non
 @cli.command("check")
 @campaign_option
 @recipients_option
-def check_command(campaign_path: Path, recipients: Path | None) -> None:
+@sheet_option
+def check_command(campaign_path: Path, recipients: Path | None, sheet: str | None) -> None:
     """Validate campaign, recipients and templates without writing anything; list every problem."""
-    campaign = load_campaign(campaign_path)
+    campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     problems = run_check(campaign, recipients.resolve() if recipients else None)
     _print_problems(problems)
     count = Counter(p.severity for p in problems)
@@ -101,6 +114,18 @@ def check_command(campaign_path: Path, recipients: Path | None) -> None:
         sys.exit(EXIT_INPUT)
     console.print(f"OK: {_describe(campaign, recipients)}" + (f", {count['note']} note(s)" if count["note"] else ""),
                   markup=False)
+
+
+def _with_sheet(campaign: Campaign, recipients: Path | None, sheet: str | None) -> Campaign:
+    """``--sheet`` picks the sheet; another list given with ``--recipients`` is read without the campaign's."""
+    if sheet is None and (recipients is None or recipients.resolve() == campaign.recipients):
+        return campaign
+    return campaign.model_copy(update={"sheet": sheet})
+
+
+def _own_list(campaign: Campaign, recipients: Path | None) -> bool:
+    """Whether the build reads the campaign's own recipient list (then it may retire the missing)."""
+    return recipients is None or recipients.resolve() == campaign.recipients
 
 
 def _describe(campaign: Campaign, recipients: Path | None) -> str:
@@ -115,14 +140,25 @@ def _summary(result: BuildResult, quiet: bool = False) -> None:
         console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
                       f"({len(result.results)} recipients) in {result.out}; "
                       f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
-    for rid in result.removed:
-        console.print(f"removed from the list: {rid} (outputs moved to _removed/{rid})", markup=False)
+    for rid, folder in result.removed_to.items():
+        console.print(f"removed from the list: {rid} (outputs moved to {_relative(folder, result.out)})",
+                      markup=False)
+    for recipient in result.results:
+        for path in recipient.set_aside:
+            console.print(f"{recipient.id}: {path.name} was changed by hand; kept as {_relative(path, result.out)} "
+                          "before it was built again", markup=False)
+    for warning in result.warnings:
+        errors.print(f"warning: {warning}", markup=False)
     if result.rejected:
         errors.print(f"{len(result.rejected)} problem(s) kept recipients out of this build (--keep-going):",
                      markup=False)
         _print_problems(result.rejected)
     for failed in result.failed:
         errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
+
+
+def _relative(path: Path, out: Path) -> str:
+    return path.relative_to(out).as_posix() if path.is_relative_to(out) else str(path)
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,21 @@ class ConverterMissing(EnvironmentProblem):
 
 class BuildLocked(EnvironmentProblem):
     """Another build is writing the same output folder."""
+
+
+class OutputNotWritable(EnvironmentProblem):
+    """The output folder is read-only or not permitted."""
+
+
+class ConverterFailed(EnvironmentProblem):
+    """LibreOffice runs but cannot convert even a blank test document: the machine is to blame."""
+
+
+class DiskFull(EnvironmentProblem):
+    """The disk holding ``folder`` has (almost) no space left; ``free`` is in bytes when known."""
+
+    def __init__(self, folder: str | os.PathLike[str], free: int | None = None) -> None:
+        self.folder = Path(folder)
+        self.free = free
+        amount = f" ({free // 2**20} MB free)" if free is not None else ""
+        super().__init__(f"the disk holding {self.folder} is full{amount}: free space or use --out on another disk")

@@ -35,18 +35,21 @@ class Manifest:
         self.campaign = ""
         self.flush_every = flush_every
         self._flushed_at = time.monotonic()
+        self.damaged: str | None = None  # why an existing manifest could not be read
 
     @classmethod
     def load(cls, out: Path) -> Manifest:
-        """Read ``out/manifest.json``; a missing file gives an empty manifest."""
+        """Read ``out/manifest.json``; a missing file gives an empty manifest, and so does one
+        that cannot be read (empty, cut off, not ours, newer format): ``damaged`` then says why."""
         path = out / MANIFEST_NAME
         if not path.is_file():
             return cls(out, {})
-        with path.open(encoding="utf-8") as handle:
-            entries = _read_lines(handle)
-        if entries is None:  # not our line layout (edited by hand?): read it whole
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = {rid: _compact(entry) for rid, entry in data.get("recipients", {}).items()}
+        try:
+            entries = _read(path)
+        except (ValueError, UnicodeDecodeError) as err:  # json.JSONDecodeError is a ValueError
+            manifest = cls(out, {})
+            manifest.damaged = f"{path} cannot be read ({err})"
+            return manifest
         return cls(out, entries)
 
     def get(self, recipient_id: str) -> dict[str, Any] | None:
@@ -90,6 +93,32 @@ class Manifest:
         handle.write("}\n}\n")
 
 
+def _read(path: Path) -> dict[str, str]:
+    """The entries of a manifest file, checked for their shape.
+
+    Raises:
+        ValueError: the file is not a manifest this version can read.
+    """
+    with path.open(encoding="utf-8") as handle:
+        entries = _read_lines(handle)
+    if entries is None:  # not our line layout (edited by hand?): read it whole
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("recipients"), dict):
+            raise ValueError("not a wir_letters manifest: no 'recipients' mapping")
+        if data.get("format", FORMAT) != FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, this wir_letters reads format {FORMAT}")
+        entries = {rid: _compact(entry) for rid, entry in data["recipients"].items()}
+    for rid, raw in entries.items():
+        _check_entry(rid, json.loads(raw))
+    return entries
+
+
+def _check_entry(rid: str, entry: Any) -> None:
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(key, {}), dict)
+                                              for key in ("files", "documents", "inputs")):
+        raise ValueError(f"the entry of {rid!r} is not a wir_letters manifest entry")
+
+
 def _read_lines(handle: TextIO) -> dict[str, str] | None:
     """Read the one-line-per-recipient layout ``_write`` produces; None for any other layout."""
     entries: dict[str, str] = {}
@@ -97,6 +126,8 @@ def _read_lines(handle: TextIO) -> dict[str, str] | None:
     for line in handle:
         line = line.rstrip("\n")
         if not in_recipients:
+            if line.startswith('"format": ') and line != f'"format": {FORMAT},':
+                return None  # another format: the whole-file reader says which
             in_recipients = line == _RECIPIENTS_LINE
             continue
         if line == "}":

@@ -25,14 +25,14 @@ from .errors import InputError
 from .fidelity import fidelity_problem
 from .files import retire, write_atomic
 from .fingerprint import Inputs, file_digest
+from .journal import Journal
 from .manifest import Manifest
 from .plan import DocumentPlan, RecipientPlan, make_context
 from .pool import ConversionPool
 from .render import render_docx
-from .status import Status
+from .status import STALE_DIR, Status
 
 MAX_AHEAD = 4 * FILES_PER_CALL  # documents rendered but not yet converted, at most
-STALE_DIR = "_stale"  # outputs that no longer match their inputs (failed rebuild, dropped document)
 
 
 @dataclass
@@ -47,6 +47,7 @@ class RecipientResult:
     pages: int = 0
     error: str | None = None
     rebuilt: frozenset[str] = frozenset()  # document ids rendered in this build
+    set_aside: list[Path] = field(default_factory=list)  # hand-edited outputs moved to _stale/ first
 
     @property
     def ok(self) -> bool:
@@ -70,9 +71,11 @@ class Pipeline:
     """Builds the recipients handed to ``add`` and records each one when it is complete."""
 
     def __init__(self, campaign: Campaign, out: Path, manifest: Manifest, pool: ConversionPool,
-                 cache: ConversionCache, on_done: Callable[[RecipientResult], None], verify_text: bool = True) -> None:
+                 cache: ConversionCache, on_done: Callable[[RecipientResult], None], verify_text: bool = True,
+                 journal: Journal | None = None) -> None:
         self.campaign, self.out, self.manifest = campaign, out, manifest
         self.verify_text = verify_text  # compare each PDF's words with its DOCX (off for converters without text)
+        self.journal = journal
         self.pool, self.cache, self.on_done = pool, cache, on_done
         self.open: dict[str, _Open] = {}
         self.by_target: dict[Path, str] = {}  # PDF target -> recipient id
@@ -93,6 +96,8 @@ class Pipeline:
             self.collect(block=True)
         item = _Open(plan, result, inputs)
         self.open[plan.recipient.id] = item
+        if self.journal is not None:
+            self.journal.begin(plan.recipient.id)  # before the first file of this recipient is written
         result.rebuilt = result.status.documents if result.status else frozenset()
         submitted = self.pool.pending
         for doc in plan.documents:

@@ -3,6 +3,8 @@
 Each worker thread drives one converter slot (one LibreOffice process at a time, with its own
 profile) and takes its share of the expected documents as one batch, so LibreOffice's start-up
 cost is shared by many documents while rendering and bundling continue in the main thread.
+A worker thread starts each soffice and waits for it itself: the parent-death signal that ends
+soffice with the build follows the thread that started it (see ``convert``).
 """
 
 from __future__ import annotations
@@ -81,8 +83,15 @@ class ConversionPool:
             thread.join()
 
     def _work(self, slot: int) -> None:
+        """Convert batches until the queue ends; a failing converter stops the worker (and the build).
+
+        A crash of LibreOffice is no failure here: ``convert_batch`` starts soffice again and
+        converts the documents it left in new batches.
+        """
         while True:
             batch, finished = self._next_batch()
+            if self._failure is not None:  # another worker failed: results() raises, the rest is wasted
+                return
             if batch:
                 try:
                     errors = self.converter.convert_batch(batch, slot)

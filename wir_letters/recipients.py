@@ -3,11 +3,13 @@
 The built-in address columns are always text. Every other column keeps the type its source
 gives it (YAML booleans, numbers, dates, lists and mappings; Excel booleans, numbers and
 dates); a ``Schema`` (``columns:`` in campaign.yaml) converts a column to a declared type and
-attaches per-recipient tables read from a second sheet or file.
+attaches per-recipient tables read from a second sheet or file. Headers are matched to columns by
+``wir_letters.headers`` (case, spaces, German and Word-style names).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 from collections import Counter
@@ -24,6 +26,7 @@ import yaml
 
 from .errors import Problem, RecipientError
 from .files import load_yaml
+from .headers import header_lookup, map_headers, missing_problem, renamed
 from .values import TYPE_PARSERS
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "street", "postcode", "city")
@@ -55,11 +58,17 @@ class TableSource:
 
 @dataclass(frozen=True)
 class Schema:
-    """What campaign.yaml declares about the columns: types, length limits, tables."""
+    """What campaign.yaml declares about the columns: types, length limits, tables, headers, sheet."""
 
     types: Mapping[str, str] = field(default_factory=dict)  # column -> boolean | number | date | text
     max_lengths: Mapping[str, int] = field(default_factory=dict)
     tables: Mapping[str, TableSource] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # header in the file -> column
+    sheet: str | None = None  # the sheet of a workbook to read (default: the first)
+
+    def lookup(self) -> dict[str, str]:
+        """Header key → column: built-in columns and aliases, declared columns, ``headers``."""
+        return header_lookup([*self.types, *self.max_lengths], self.headers)
 
 
 @dataclass(frozen=True)
@@ -88,16 +97,19 @@ class Recipient:
 class RawRow:
     number: int
     cells: dict[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # column -> its header as written, if other
 
 
 @dataclass(frozen=True)
 class RecipientList:
-    """A read recipient list: the valid rows, the problems of the others, and the columns."""
+    """A read recipient list: the valid rows, the problems of the others (and notes, such as
+    which sheet was read), and the columns."""
 
     recipients: list[Recipient]
     problems: list[Problem]
     columns: frozenset[str]
     source: Path | None = None
+    aliases: frozenset[str] = frozenset()  # headers as written that repeat a column (PLZ for postcode)
 
 
 def load_recipients(path: Path, schema: Schema | None = None) -> list[Recipient]:
@@ -107,8 +119,9 @@ def load_recipients(path: Path, schema: Schema | None = None) -> list[Recipient]
         RecipientError: listing every problem (file, row, field, fix) found in the file.
     """
     listed = read_recipients(path, schema)
-    if listed.problems:
-        error = RecipientError(listed.problems)
+    errors = [p for p in listed.problems if p.severity == "error"]
+    if errors:
+        error = RecipientError(errors)
         error.columns = set(listed.columns)
         raise error
     return listed.recipients
@@ -117,34 +130,51 @@ def load_recipients(path: Path, schema: Schema | None = None) -> list[Recipient]
 def read_recipients(path: Path, schema: Schema | None = None) -> RecipientList:
     """Read a recipient list; rows with problems are left out and their problems returned.
 
+    A workbook with several sheets and none named gets a note saying which sheet was read.
+
     Raises:
-        RecipientError: when the file as a whole cannot be used (missing, unreadable, no header).
+        RecipientError: when the file as a whole cannot be used (missing, unreadable, a header
+            with required columns missing or two columns of the same meaning).
     """
     path = Path(path)
-    listed = check_rows(path, read_rows(path), schema)
-    if schema and schema.tables:
+    schema = schema or Schema()
+    rows, notes = _read_any(path, schema.sheet, schema.lookup())
+    listed = check_rows(path, rows, schema)
+    if notes:
+        listed = dataclasses.replace(listed, problems=[*listed.problems, *notes])
+    if schema.tables:
         listed = attach_tables(listed, schema)
     return listed
 
 
-def read_rows(path: Path, sheet: str | None = None) -> list[RawRow]:
-    """Read the raw rows of a ``.yaml``, ``.csv`` or ``.xlsx`` file (``sheet``: a workbook's sheet).
+def read_rows(path: Path, sheet: str | None = None, lookup: Mapping[str, str] | None = None) -> list[RawRow]:
+    """Read the raw rows of a ``.yaml``, ``.csv`` or ``.xlsx`` file (``sheet``: a workbook's sheet),
+    keyed by column: headers are mapped through ``lookup`` (default: the built-in aliases).
 
     Raises:
-        RecipientError: when the file is missing, of another type or unreadable.
+        RecipientError: when the file is missing, of another type, unreadable, or its header is ambiguous.
     """
+    return _read_any(path, sheet, header_lookup() if lookup is None else lookup)[0]
+
+
+def _read_any(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[list[RawRow], list[Problem]]:
+    """The rows of any supported file, and the notes about how it was read."""
     if not path.is_file():
         raise RecipientError(Problem(str(path), "recipient list not found", fix="check the path"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return list(_read_xlsx(path, sheet))
+        return _read_xlsx(path, sheet, lookup)
     readers = {".yaml": _read_yaml, ".yml": _read_yaml, ".csv": _read_csv}
     reader = readers.get(suffix)
     if reader is None:
         raise RecipientError(
             Problem(str(path), f"unsupported file type {path.suffix!r}", fix="use .yaml, .csv or .xlsx")
         )
-    return list(reader(path))
+    if sheet is not None:
+        raise RecipientError(Problem(str(path), f"sheet {sheet!r} was asked for, but a {suffix} file has no sheets",
+                                     fix="drop --sheet (or sheet: under recipients: in campaign.yaml), "
+                                     "or read the .xlsx workbook"))
+    return list(reader(path, lookup)), []
 
 
 def validate_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> list[Recipient]:
@@ -159,14 +189,16 @@ def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> 
     """Type the cells and check each row: required fields, id, postcode, e-mail, characters,
     declared types and lengths."""
     schema = schema or Schema()
-    columns = {name for row in rows for name in row.cells}
+    found = list(dict.fromkeys(name for row in rows for name in row.cells))
+    columns = set(found)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing or not rows:
-        message = f"missing required column(s): {', '.join(missing)}" if missing else "no recipients"
-        fix = f"add a header row with at least: {', '.join(REQUIRED_COLUMNS)}"
-        error = RecipientError(Problem(str(path), message, where="header", fix=fix))
-        error.columns = columns | set(OPTIONAL_COLUMNS)
-        raise error
+    if not rows:
+        raise RecipientError(Problem(str(path), "no recipients", where="header",
+                                     fix=f"add a header row with at least {', '.join(REQUIRED_COLUMNS)}, "
+                                     "then one row per recipient"))
+    if missing:  # the columns are unknown: no checks of template tags against them (no cascade)
+        raise RecipientError(missing_problem(path, missing, found))
+    aliases = {header: column for row in rows for column, header in row.headers.items() if header not in columns}
     problems: list[Problem] = []
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
@@ -180,11 +212,17 @@ def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> 
         found = typing_problems + list(_row_problems(recipient, seen))
         seen.setdefault(fields["id"], raw.number)
         problems += found
-        if not found:
-            recipients.append(recipient)
+        if not found:  # a header as written reads the same value: MERGEFIELD PLZ, {{ recipient.Ort }}
+            recipients.append(dataclasses.replace(recipient, fields=_with_aliases(fields, aliases)))
     counts = Counter(_text(raw.cells.get("id")) for raw in rows)
     recipients = [r for r in recipients if counts[r.id] == 1]  # a duplicated id is ambiguous everywhere
-    return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS)), path)
+    return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS) | set(aliases)), path,
+                         frozenset(aliases))
+
+
+def _with_aliases(fields: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
+    """The fields plus each header as written (``PLZ``) holding its column's value (``postcode``)."""
+    return {**fields, **{header: fields[column] for header, column in aliases.items() if column in fields}}
 
 
 def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
@@ -276,7 +314,7 @@ def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
         problems += found
     recipients = [dataclasses.replace(r, fields={**r.fields, **{name: rows.get(r.id, []) for name, rows in
                                                                tables.items()}}) for r in listed.recipients]
-    return RecipientList(recipients, problems, listed.columns | frozenset(tables), listed.source)
+    return RecipientList(recipients, problems, listed.columns | frozenset(tables), listed.source, listed.aliases)
 
 
 def _table_rows(source: TableSource, known: set[str]) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
@@ -284,8 +322,10 @@ def _table_rows(source: TableSource, known: set[str]) -> tuple[dict[str, list[di
     file = f"{source.file}" + (f" (sheet {source.sheet})" if source.sheet else "")
     grouped: dict[str, list[dict[str, Any]]] = {}
     problems: list[Problem] = []
-    for raw in read_rows(source.file, source.sheet):
-        row = {name: _cell("", value) for name, value in raw.cells.items()}
+    lookup = header_lookup(source.types, builtin=("id",))  # ID, Kennung; but a "Titel" stays "Titel"
+    for raw in read_rows(source.file, source.sheet, lookup):
+        row = _with_aliases({name: _cell("", value) for name, value in raw.cells.items()},
+                            {header: column for column, header in raw.headers.items() if header not in raw.cells})
         rid = _text(raw.cells.get("id"))
         problems += list(_apply_types(source.file, raw, row, Schema(types=source.types)))
         if not rid:
@@ -344,7 +384,7 @@ def _text(value: Any) -> str:
     return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _read_yaml(path: Path) -> Iterator[RawRow]:
+def _read_yaml(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
@@ -356,40 +396,96 @@ def _read_yaml(path: Path) -> Iterator[RawRow]:
     for number, entry in enumerate(data, start=1):
         if not isinstance(entry, dict):
             raise RecipientError(Problem(str(path), "entry is not a mapping of column: value", f"entry {number}"))
-        yield RawRow(number, {str(k).strip(): v for k, v in entry.items()})
+        keys = [str(key) for key in entry]
+        names = map_headers(path, keys, lookup, f"entry {number}", letters=False)
+        yield RawRow(number, {name: value for name, value in zip(names, entry.values()) if name},
+                     renamed(keys, names))
+
+
+CSV_FIX = "save it from Excel as 'CSV UTF-8' and read that file"
+_BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+SEPARATORS = {";": "';'", "\t": "tab", ",": "','"}  # in this order when a header line fits several
 
 
 def _decode(path: Path) -> str:
-    """Decode CSV bytes: UTF-8 (with or without BOM), else Windows-1252 as German Excel writes."""
+    """Decode CSV bytes: UTF-8 or UTF-16 with a byte-order mark, else UTF-8, else Windows-1252
+    (German Excel's "CSV (Trennzeichen-getrennt)").
+
+    Raises:
+        RecipientError: naming the line and the byte that none of these encodings can read.
+    """
     data = path.read_bytes()
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(path, data[len(bom):], codec, f"{name}, which the file's byte-order mark announces")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return _decode_as(path, data, "cp1252", "UTF-8 or Windows-1252")
 
 
-def _read_csv(path: Path) -> Iterator[RawRow]:
+def _decode_as(path: Path, data: bytes, codec: str, encodings: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        before = data[:err.start].decode(codec, "replace")
+        after = data[err.end:].decode(codec, "replace").split("\n", 1)[0]
+        line = before.count("\n") + 1
+        bad = " ".join(f"0x{byte:02X}" for byte in data[err.start:err.end])
+        cell = re.split(r"[;,\t\n]", before)[-1][-20:] + f"[{bad}]" + re.split(r"[;,\t\r]", after)[0][:20]
+        what = "byte {} in {!r} is" if err.end - err.start == 1 else "bytes {} in {!r} are"
+        raise RecipientError(Problem(str(path), f"the {what.format(bad, cell)} not a character in {encodings}",
+                                     f"line {line}", fix=CSV_FIX)) from err
+
+
+def _delimiter(path: Path, text: str) -> str:
+    """The separator that splits the header line (the first record, quotes respected) the most.
+
+    Raises:
+        RecipientError: when none splits it: another separator, or a single column.
+    """
+    counts = {sep: len(_first_record(text, sep)) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    if counts[best] > 1:
+        return best
+    header = text.split("\n", 1)[0].strip()[:60]
+    raise RecipientError(Problem(str(path), f"cannot tell the columns apart in the header {header!r}: the "
+                                 "separators understood are ';', ',' and tab", "line 1",
+                                 fix="save it from Excel as 'CSV UTF-8', or separate the columns with ';'"))
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _read_csv(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
     text = _decode(path)
-    header = text.split("\n", 1)[0]
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    if not text.strip():
+        return
+    delimiter = _delimiter(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         rows = list(reader)
     except csv.Error as err:
         raise RecipientError(Problem(str(path), f"CSV cannot be read: {err}", f"row {reader.line_num}")) from err
-    if not rows:
-        return
-    names = [name.strip() for name in rows[0]]
+    names = map_headers(path, rows[0], lookup)
+    headers = renamed(rows[0], names)
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
             raise RecipientError(Problem(str(path), f"{len(cells)} cells but {len(names)} columns in the header",
-                                         f"row {number}", fix=f"check the '{delimiter}' separators in this row"))
-        yield RawRow(number, dict(zip(names, cells)))
+                                         f"row {number}", fix=f"check the {SEPARATORS[delimiter]} separators "
+                                         "in this row"))
+        yield RawRow(number, {name: cell for name, cell in zip(names, cells) if name}, headers)
 
 
-def _read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
+def _read_xlsx(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[list[RawRow], list[Problem]]:
+    """The rows of one sheet, and a note when the workbook has others and none was named."""
     from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
 
     try:
@@ -397,26 +493,52 @@ def _read_xlsx(path: Path, sheet: str | None = None) -> Iterator[RawRow]:
     except Exception as err:  # openpyxl raises many types for a damaged file
         raise RecipientError(Problem(str(path), f"not a readable .xlsx workbook: {err}")) from err
     try:
-        rows = _sheet(workbook, path, sheet).iter_rows(values_only=True)
-        names = [_text(name) for name in next(rows, ())]
+        worksheet = _sheet(workbook, path, sheet)
+        title: str = worksheet.title
+        notes = [] if sheet is not None else _sheet_note(path, [ws.title for ws in workbook.worksheets])
+        rows = worksheet.iter_rows(values_only=True)
+        texts = [_text(name) for name in next(rows, ())]
+        names = map_headers(path, texts, lookup)
+        headers = renamed(texts, names)
+        found: list[RawRow] = []
         empty: list[tuple[int, int]] = []  # (row, column) of empty cells: formulas never calculated?
         for number, cells in enumerate(rows, start=2):
             if all(cell is None or _text(cell) == "" for cell in cells):
                 continue
             empty += [(number, col) for col, cell in enumerate(cells) if cell is None and col < len(names)]
-            yield RawRow(number, {n: c for n, c in zip(names, cells) if n})
+            found.append(RawRow(number, {n: c for n, c in zip(names, cells) if n}, headers))
     finally:
         workbook.close()
-    _refuse_uncalculated(path, sheet, names, empty)
+    _refuse_uncalculated(path, title, names, empty)
+    return found, notes
+
+
+def _sheet_note(path: Path, titles: list[str]) -> list[Problem]:
+    if len(titles) < 2:
+        return []
+    others = ", ".join(map(repr, titles[1:]))
+    return [Problem(str(path), f"read sheet {titles[0]!r}, the first of {len(titles)} ({others} not read)",
+                    severity="note", fix="pick another with --sheet NAME or recipients: {file: …, sheet: NAME} "
+                    "in campaign.yaml")]
 
 
 def _sheet(workbook: Any, path: Path, name: str | None) -> Any:
+    """The named worksheet (exact name, else the one name that differs only in case), else the first.
+
+    Raises:
+        RecipientError: listing the sheets when no sheet has that name.
+    """
+    sheets = {ws.title: ws for ws in workbook.worksheets}
     if name is None:
         return workbook.worksheets[0]
-    if name not in workbook.sheetnames:
-        raise RecipientError(Problem(str(path), f"the workbook has no sheet {name!r}",
-                                     fix=f"use one of: {', '.join(workbook.sheetnames)}"))
-    return workbook[name]
+    if name in sheets:
+        return sheets[name]
+    alike = [title for title in sheets if title.strip().casefold() == name.strip().casefold()]
+    if len(alike) == 1:
+        return sheets[alike[0]]
+    raise RecipientError(Problem(str(path), f"the workbook has no sheet {name!r}; its sheets: "
+                                 f"{', '.join(map(repr, sheets))}",
+                                 fix="use one of these names with --sheet or sheet: in campaign.yaml"))
 
 
 def _refuse_uncalculated(path: Path, sheet: str | None, names: list[str], empty: list[tuple[int, int]]) -> None:

@@ -10,7 +10,9 @@ from typing import Any
 from .fingerprint import Inputs, file_digest
 from .plan import RecipientPlan
 
+STALE_DIR = "_stale"  # outputs that no longer match their inputs, and hand-edited ones, kept
 NEW, CHANGED, FAILED, UP_TO_DATE, REMOVED, ERROR = "new", "changed", "failed", "up to date", "removed", "error"
+NOT_LISTED = "not in this list"
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class Status:
     reasons: tuple[str, ...] = ()
     documents: frozenset[str] = field(default_factory=frozenset)  # document ids to render again
     bundle: bool = False  # the bundle must be written again
+    edited: tuple[str, ...] = ()  # outputs changed by hand (relative to the output folder)
 
     @property
     def needs_build(self) -> bool:
@@ -29,16 +32,21 @@ class Status:
 
 
 def assess(plan: RecipientPlan, inputs: Inputs, entry: Mapping[str, Any] | None, out: Path,
-           force: bool = False) -> Status:
-    """Compare a recipient's current inputs and files with its manifest entry."""
+           force: bool = False, interrupted: bool = False) -> Status:
+    """Compare a recipient's current inputs and files with its manifest entry.
+
+    ``interrupted``: a killed build was writing this recipient's files, so files that differ
+    from the manifest are its own, not hand edits.
+    """
     rid = plan.recipient.id
     everything = frozenset(d.document.id for d in plan.documents)
+    edited = () if interrupted or entry is None else _edited(out, entry, plan)
     if entry is None:
         return Status(rid, NEW, ("new recipient",), everything, True)
     if entry.get("error"):
         return Status(rid, FAILED, (f"last build failed: {entry['error']}",), everything, True)
     if force:
-        return Status(rid, CHANGED, ("--force",), everything, True)
+        return Status(rid, CHANGED, ("--force",), everything, True, edited)
     old = Inputs.from_json(entry.get("inputs", {}))
     reasons: list[str] = []
     redo: set[str] = set()
@@ -54,7 +62,7 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: Mapping[str, Any] | None,
         elif old.templates.get(doc_id) != inputs.templates[doc_id]:
             reasons.append(f"template changed: {doc.document.template.name}")
         else:
-            file_reasons = _file_reasons(out, entry, (doc.docx, doc.pdf))
+            file_reasons = _file_reasons(out, entry, (doc.docx, doc.pdf), interrupted)
             reasons += file_reasons
             if not file_reasons:
                 continue
@@ -69,10 +77,10 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: Mapping[str, Any] | None,
     if entry.get("bundle") != bundle_path:
         reasons.append(f"bundle renamed: {entry.get('bundle')} → {bundle_path}")
     else:
-        reasons += _file_reasons(out, entry, (plan.bundle,))
+        reasons += _file_reasons(out, entry, (plan.bundle,), interrupted)
     if not reasons:
         return Status(rid, UP_TO_DATE)
-    return Status(rid, CHANGED, tuple(reasons), frozenset(redo), True)
+    return Status(rid, CHANGED, tuple(reasons), frozenset(redo), True, edited)
 
 
 def _whole_recipient_reasons(old: Inputs, new: Inputs) -> list[str]:
@@ -89,7 +97,7 @@ def _whole_recipient_reasons(old: Inputs, new: Inputs) -> list[str]:
     return reasons
 
 
-def _file_reasons(out: Path, entry: Mapping[str, Any], paths: tuple[Path, ...]) -> list[str]:
+def _file_reasons(out: Path, entry: Mapping[str, Any], paths: tuple[Path, ...], interrupted: bool) -> list[str]:
     """Report outputs that are missing or whose bytes differ from the manifest's hash."""
     reasons = []
     hashes = entry.get("files", {})
@@ -98,11 +106,23 @@ def _file_reasons(out: Path, entry: Mapping[str, Any], paths: tuple[Path, ...]) 
         if not path.is_file():
             reasons.append(f"output missing: {name}")
         elif hashes.get(name) != file_digest(path):
-            reasons.append(f"output modified by hand: {name}")
+            reasons.append(f"output left unfinished by an interrupted build: {name}" if interrupted
+                           else f"output modified by hand: {name} (the next build moves it to {STALE_DIR}/ first)")
     return reasons
 
 
-def removed(recorded_ids: Iterable[str], current_ids: set[str]) -> list[Status]:
-    """Return a ``removed`` status for every manifest entry whose recipient left the list."""
-    return [Status(rid, REMOVED, ("no longer in the recipient list",), frozenset(), False)
-            for rid in recorded_ids if rid not in current_ids]
+def _edited(out: Path, entry: Mapping[str, Any], plan: RecipientPlan) -> tuple[str, ...]:
+    """Outputs whose bytes differ from what the last build recorded: somebody changed them."""
+    hashes = entry.get("files", {})
+    paths = [plan.bundle] + [p for d in plan.documents for p in (d.docx, d.pdf)]
+    return tuple(name for path in paths if path.is_file() and (name := path.relative_to(out).as_posix()) in hashes
+                 and hashes[name] != file_digest(path))
+
+
+def removed(recorded_ids: Iterable[str], current_ids: set[str], pruned: bool = True) -> list[Status]:
+    """Return a ``removed`` status for every manifest entry whose recipient left the list
+    (``pruned`` False: a partial list, so they only would be moved by ``--prune``)."""
+    reason = "no longer in the recipient list" if pruned else \
+        "not in this list: kept; build --prune would move its outputs to _removed/"
+    state = REMOVED if pruned else NOT_LISTED
+    return [Status(rid, state, (reason,), frozenset(), False) for rid in recorded_ids if rid not in current_ids]
