@@ -11,7 +11,7 @@ import yaml
 from openpyxl import Workbook
 
 from tests.conftest import RECIPIENTS, FakeConverter, make_template, write_campaign
-from wir_letters import CampaignError, RecipientError, build, check, load_campaign, load_recipients
+from wir_letters import CampaignError, RecipientError, build, load_campaign, load_recipients
 from wir_letters.headers import ALIASES, header_key
 from wir_letters.recipients import BUILTIN_COLUMNS
 

@@ -1,0 +1,254 @@
+"""Reading recipient lists and table files: YAML, CSV as Excel writes it (encodings,
+separators), XLSX workbooks (sheets, typed cells, formulas without a value). Rows come back
+keyed by column, headers mapped through the aliases of ``headers.py``; checking them is
+``recipients.py``'s job.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem, RecipientError
+from .files import load_yaml
+from .headers import map_headers, renamed
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int
+    cells: dict[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # column -> its header as written, if other
+
+
+def read_any(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[list[RawRow], list[Problem]]:
+    """The rows of any supported file, and the notes about how it was read."""
+    if not path.is_file():
+        raise RecipientError(Problem(str(path), "recipient list not found", fix="check the path"))
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(path, sheet, lookup)
+    readers = {".yaml": _read_yaml, ".yml": _read_yaml, ".csv": _read_csv}
+    reader = readers.get(suffix)
+    if reader is None:
+        raise RecipientError(
+            Problem(str(path), f"unsupported file type {path.suffix!r}", fix="use .yaml, .csv or .xlsx")
+        )
+    if sheet is not None:
+        raise RecipientError(Problem(str(path), f"sheet {sheet!r} was asked for, but a {suffix} file has no sheets",
+                                     fix="drop --sheet (or sheet: under recipients: in campaign.yaml), "
+                                     "or read the .xlsx workbook"))
+    return list(reader(path, lookup)), []
+
+
+def text(value: Any) -> str:
+    """Turn a cell into text: numbers without ``.0``, dates as ISO, ``None`` as ``""``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def _read_yaml(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise RecipientError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
+    if isinstance(data, dict):
+        data = data.get("recipients")
+    if not isinstance(data, list):
+        raise RecipientError(Problem(str(path), "expected a list of recipients (or a 'recipients:' list)"))
+    for number, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict):
+            raise RecipientError(Problem(str(path), "entry is not a mapping of column: value", f"entry {number}"))
+        keys = [str(key) for key in entry]
+        names = map_headers(path, keys, lookup, f"entry {number}", letters=False)
+        yield RawRow(number, {name: value for name, value in zip(names, entry.values()) if name},
+                     renamed(keys, names))
+
+
+CSV_FIX = "save it from Excel as 'CSV UTF-8' and read that file"
+_BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+         (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
+SEPARATORS = {";": "';'", "\t": "tab", ",": "','"}  # in this order when a header line fits several
+
+
+def _decode(path: Path) -> str:
+    """Decode CSV bytes: UTF-8 or UTF-16 with a byte-order mark, else UTF-8, else Windows-1252
+    (German Excel's "CSV (Trennzeichen-getrennt)").
+
+    Raises:
+        RecipientError: naming the line and the byte that none of these encodings can read.
+    """
+    data = path.read_bytes()
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return _decode_as(path, data[len(bom):], codec, f"{name}, which the file's byte-order mark announces")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_as(path, data, "cp1252", "UTF-8 or Windows-1252")
+
+
+def _decode_as(path: Path, data: bytes, codec: str, encodings: str) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as err:
+        before = data[:err.start].decode(codec, "replace")
+        after = data[err.end:].decode(codec, "replace").split("\n", 1)[0]
+        line = before.count("\n") + 1
+        bad = " ".join(f"0x{byte:02X}" for byte in data[err.start:err.end])
+        cell = re.split(r"[;,\t\n]", before)[-1][-20:] + f"[{bad}]" + re.split(r"[;,\t\r]", after)[0][:20]
+        what = "byte {} in {!r} is" if err.end - err.start == 1 else "bytes {} in {!r} are"
+        raise RecipientError(Problem(str(path), f"the {what.format(bad, cell)} not a character in {encodings}",
+                                     f"line {line}", fix=CSV_FIX)) from err
+
+
+def _delimiter(path: Path, text: str) -> str:
+    """The separator that splits the header line (the first record, quotes respected) the most.
+
+    Raises:
+        RecipientError: when none splits it: another separator, or a single column.
+    """
+    counts = {sep: len(_first_record(text, sep)) for sep in SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    if counts[best] > 1:
+        return best
+    header = text.split("\n", 1)[0].strip()[:60]
+    raise RecipientError(Problem(str(path), f"cannot tell the columns apart in the header {header!r}: the "
+                                 "separators understood are ';', ',' and tab", "line 1",
+                                 fix="save it from Excel as 'CSV UTF-8', or separate the columns with ';'"))
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _read_csv(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
+    text = _decode(path)
+    if not text.strip():
+        return
+    delimiter = _delimiter(path, text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as err:
+        raise RecipientError(Problem(str(path), f"CSV cannot be read: {err}", f"row {reader.line_num}")) from err
+    names = map_headers(path, rows[0], lookup)
+    headers = renamed(rows[0], names)
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(names):
+            raise RecipientError(Problem(str(path), f"{len(cells)} cells but {len(names)} columns in the header",
+                                         f"row {number}", fix=f"check the {SEPARATORS[delimiter]} separators "
+                                         "in this row"))
+        yield RawRow(number, {name: cell for name, cell in zip(names, cells) if name}, headers)
+
+
+def _read_xlsx(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[list[RawRow], list[Problem]]:
+    """The rows of one sheet, and a note when the workbook has others and none was named."""
+    from openpyxl import load_workbook  # deferred: openpyxl import costs ~0.2 s
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many types for a damaged file
+        raise RecipientError(Problem(str(path), f"not a readable .xlsx workbook: {err}")) from err
+    try:
+        worksheet = _sheet(workbook, path, sheet)
+        title: str = worksheet.title
+        notes = [] if sheet is not None else _sheet_note(path, [ws.title for ws in workbook.worksheets])
+        rows = worksheet.iter_rows(values_only=True)
+        texts = [text(name) for name in next(rows, ())]
+        names = map_headers(path, texts, lookup)
+        headers = renamed(texts, names)
+        found: list[RawRow] = []
+        empty: list[tuple[int, int]] = []  # (row, column) of empty cells: formulas never calculated?
+        for number, cells in enumerate(rows, start=2):
+            if all(cell is None or text(cell) == "" for cell in cells):
+                continue
+            empty += [(number, col) for col, cell in enumerate(cells) if cell is None and col < len(names)]
+            found.append(RawRow(number, {n: c for n, c in zip(names, cells) if n}, headers))
+    finally:
+        workbook.close()
+    _refuse_uncalculated(path, title, names, empty)
+    return found, notes
+
+
+def _sheet_note(path: Path, titles: list[str]) -> list[Problem]:
+    if len(titles) < 2:
+        return []
+    others = ", ".join(map(repr, titles[1:]))
+    return [Problem(str(path), f"read sheet {titles[0]!r}, the first of {len(titles)} ({others} not read)",
+                    severity="note", fix="pick another with --sheet NAME or recipients: {file: …, sheet: NAME} "
+                    "in campaign.yaml")]
+
+
+def _sheet(workbook: Any, path: Path, name: str | None) -> Any:
+    """The named worksheet (exact name, else the one name that differs only in case), else the first.
+
+    Raises:
+        RecipientError: listing the sheets when no sheet has that name.
+    """
+    sheets = {ws.title: ws for ws in workbook.worksheets}
+    if name is None:
+        return workbook.worksheets[0]
+    if name in sheets:
+        return sheets[name]
+    alike = [title for title in sheets if title.strip().casefold() == name.strip().casefold()]
+    if len(alike) == 1:
+        return sheets[alike[0]]
+    raise RecipientError(Problem(str(path), f"the workbook has no sheet {name!r}; its sheets: "
+                                 f"{', '.join(map(repr, sheets))}",
+                                 fix="use one of these names with --sheet or sheet: in campaign.yaml"))
+
+
+def _refuse_uncalculated(path: Path, sheet: str | None, names: list[str], empty: list[tuple[int, int]]) -> None:
+    """Raise when an empty cell holds a formula without a saved result (written by a program,
+    never opened in Excel): its value is unknown, not empty."""
+    if not empty or not _has_formulas(path):
+        return
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        formulas = {(number, col): cell
+                    for number, cells in enumerate(_sheet(workbook, path, sheet).iter_rows(min_row=2, values_only=True),
+                                                   start=2)
+                    for col, cell in enumerate(cells) if isinstance(cell, str) and cell.startswith("=")}
+    finally:
+        workbook.close()
+    problems = [Problem(str(path), f"cell {get_column_letter(col + 1)}{number} holds the formula {formulas[number, col]}"
+                        " without a calculated value", f"row {number}", names[col],
+                        fix="open the workbook in Excel or LibreOffice Calc and save it, so the values are stored")
+                for number, col in empty if (number, col) in formulas]
+    if problems:
+        raise RecipientError(problems)
+
+
+def _has_formulas(path: Path) -> bool:
+    """Cheap look into the sheets' XML for a formula element."""
+    with zipfile.ZipFile(path) as archive:
+        sheets = (archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+        return any(b"<f>" in data or b"<f " in data for data in sheets)
