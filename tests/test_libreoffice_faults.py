@@ -64,7 +64,7 @@ def test_a_hanging_conversion_is_killed_retried_once_and_reported(tmp_path: Path
             "twice" in result.failed[0].error)
     assert (tmp_path / "out" / "fulda.pdf").is_file() and (tmp_path / "out" / "landkreis-fulda.pdf").is_file()
     pids = [int(line) for line in (tmp_path / "pids").read_text().split()]
-    assert len(pids) >= 3  # the batch, then each document alone
+    assert len(pids) >= 3  # the batch, then the suspect alone and the others
     assert not any(alive(pid) for pid in pids)  # the hanging processes were killed
 
 

@@ -2,11 +2,12 @@
 
 Faults are injected at the program boundary: wrapper scripts stand in for ``soffice``
 (``WIR_LETTERS_SOFFICE`` or the converter's ``soffice``); the rest is the real LibreOffice.
+The search for bad documents in a batch is also counted with a stand-in that, like soffice,
+converts its files in order.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import stat
@@ -20,17 +21,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RECIPIENTS, ROOT, make_template, write_campaign
+from tests.conftest import RECIPIENTS, ROOT, blank_pdf, make_template, write_campaign
 from tests.pdftext import page_texts
 from wir_letters import build, convert, load_campaign
 from wir_letters.build import WORK_DIR
-from wir_letters.convert import ConversionJob, LibreOfficeConverter
+from wir_letters.convert import ConversionJob, LibreOfficeConverter, _Run
 from wir_letters.errors import DiskFull
 
-pytestmark = pytest.mark.libreoffice
+LO = pytest.mark.libreoffice
 
-MANY = [{**r, "id": f"{r['id']}-{n}", "name": f"{r['name']} ({n})"}  # 60 recipients, 100 distinct documents
-        for n in range(20) for r in RECIPIENTS]
+MANY = [{**r, "id": f"{r['id']}-{n}", "name": f"{r['name']} ({n})"}  # 30 recipients, 50 distinct documents
+        for n in range(10) for r in RECIPIENTS]
 
 CRASH_ONCE = '''#!{python}
 import os, signal, subprocess, sys, time
@@ -65,13 +66,55 @@ def bundle_texts(out: Path) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A campaign of 60 recipients built once with the real LibreOffice; tests copy it."""
+    """A campaign of 30 recipients built once with the real LibreOffice; tests copy it."""
     folder = tmp_path_factory.mktemp("built")
     result = build(load_campaign(write_campaign(folder, MANY)))
     assert result.ok and not result.failed, [r.error for r in result.failed]
     return folder
 
 
+class InOrder(LibreOfficeConverter):
+    """Stands in for soffice like the real one: converts its files in order and crashes at a bad one."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder, workers=1, soffice="/bin/true")
+        self.starts: list[int] = []
+
+    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> _Run:
+        self.starts.append(len(files))
+        outdir.mkdir(parents=True, exist_ok=True)
+        for file in files:
+            if b"BAD-DOCUMENT" in file.read_bytes():
+                return _Run(False, -11)
+            (outdir / f"{file.stem}.pdf").write_bytes(PDF)
+        return _Run(False, 0)
+
+
+PDF = blank_pdf()
+
+
+@pytest.mark.parametrize(("bad", "starts"), [
+    ([20], [50, 1, 1, 29]),  # the batch; the suspect alone; a blank test document; the rest
+    ([0], [50, 1, 1, 24, 25]),  # nothing was made: the rest goes in halves
+    ([10, 30], [50, 1, 1, 39, 1, 19]),  # the canary is tried once per converter
+])
+def test_bad_documents_are_isolated_in_a_few_starts(tmp_path: Path, bad: list[int], starts: list[int]) -> None:
+    """This test ensures that documents that crash soffice fail alone, with the crash message, and that
+    finding them takes a few soffice starts instead of one per document of the batch."""
+    jobs = []
+    for n in range(50):
+        source = tmp_path / f"d{n:02d}.docx"
+        source.write_bytes(b"BAD-DOCUMENT" if n in bad else f"document {n}".encode())
+        jobs.append(ConversionJob(source, tmp_path / "pdf" / f"d{n:02d}.pdf"))
+    converter = InOrder(tmp_path / "work")
+    errors = converter.convert_batch(jobs, slot=0)
+    assert errors == {jobs[n].target: f"LibreOffice crashed (exit code -11) converting {jobs[n].source}, twice; "
+                                      f"open d{n:02d}.docx in Word or LibreOffice to check it" for n in bad}
+    assert all(job.target.is_file() for n, job in enumerate(jobs) if n not in bad)
+    assert converter.starts == starts
+
+
+@LO
 def test_a_crash_restarts_soffice_for_the_unfinished_documents_together(tmp_path: Path) -> None:
     """This test ensures that a soffice crash in a batch costs three starts, not one per document,
     and that every document still gets its own PDF."""
@@ -89,6 +132,7 @@ def test_a_crash_restarts_soffice_for_the_unfinished_documents_together(tmp_path
         assert page_texts(job.target) == [f"Dokument Nummer {n}"]
 
 
+@LO
 @pytest.mark.parametrize("failing", ["exit 1", "exit 0"])
 def test_a_soffice_that_fails_for_everything_is_an_environment_problem(
         built: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch, failing: str) -> None:
@@ -109,6 +153,7 @@ def test_a_soffice_that_fails_for_everything_is_an_environment_problem(
     assert {p.name: p.stat().st_mtime_ns for p in (folder / "out").glob("*.pdf")} == stamps
 
 
+@LO
 def test_a_failed_conversion_on_a_full_disk_blames_the_disk(
         built: Path, tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     """This test ensures that LibreOffice failing while the disk is (nearly) full gives exit 3 and
@@ -125,6 +170,7 @@ def test_a_failed_conversion_on_a_full_disk_blames_the_disk(
     assert outputs(folder / "out") == before
 
 
+@LO
 def test_a_damaged_document_with_little_space_left_is_reported_as_a_full_disk(tmp_path: Path) -> None:
     """This test ensures that the free-space threshold applies to the real LibreOffice's failures."""
     damaged = tmp_path / "damaged.docx"
@@ -160,6 +206,7 @@ def scratch(folder: Path) -> set[str]:
     return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
 
 
+@LO
 @pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
 def test_soffice_dies_with_a_killed_build(built: Path, tmp_path: Path, signum: signal.Signals) -> None:
     """This test ensures that killing only the build process ends its LibreOffice processes too,

@@ -121,7 +121,7 @@ def build(
             names unknown recipients.
         BuildLocked: another build of the same output folder is running.
         DiskFull, OutputNotWritable: the output folder cannot be written.
-        EnvironmentProblem: LibreOffice is missing or fails for every document.
+        ConverterMissing, ConverterFailed: LibreOffice is missing, or cannot convert even a blank document.
     """
     prune = recipients is None if prune is None else prune
     options = BuildOptions(tuple(only or ()), jobs, force, retry_failed, keep_going, timeout, prune)
