@@ -1,4 +1,4 @@
-"""Benchmark: what the text-fidelity check (wir_letters.fidelity) costs in a build.
+"""Benchmark: what the text-fidelity check (wir_letters.checks.fidelity) costs in a build.
 
 Usage (from the repository root): python bench/fidelity.py [--rounds 3]
 
@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from wir_letters import build, load_campaign  # noqa: E402
-from wir_letters.convert import LibreOfficeConverter  # noqa: E402
-from wir_letters.fidelity import fidelity_problem  # noqa: E402
+from wir_letters.pdf.convert import LibreOfficeConverter  # noqa: E402
+from wir_letters.checks.fidelity import fidelity_problem  # noqa: E402
 
 
 class _Unchecked(LibreOfficeConverter):

@@ -13,7 +13,7 @@ import yaml
 from pypdf import PdfWriter
 
 from wir_letters import BuildResult, build, cli, load_campaign
-from wir_letters.convert import ConversionJob
+from wir_letters.pdf.convert import ConversionJob
 from wir_letters.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent

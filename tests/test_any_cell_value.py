@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from tests.conftest import RECIPIENTS, make_template
 from wir_letters import TemplateError
-from wir_letters.assertions import paragraphs
-from wir_letters.recipients import RawRow, check_rows
-from wir_letters.render import render_docx
+from wir_letters.checks.output import paragraphs
+from wir_letters.inputs.recipients import RawRow, check_rows
+from wir_letters.documents.render import render_docx
 
 FIELDS = ("name", "department", "street", "city", "contact_last_name", "Bemerkung")
 NASTY = st.sampled_from([

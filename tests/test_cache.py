@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import FakeConverter, make_template, write_campaign
 from wir_letters import build, load_campaign
-from wir_letters.build import CACHE_DIR, WORK_DIR
+from wir_letters.builder.build import CACHE_DIR, WORK_DIR
 
 
 def test_identical_documents_are_converted_once(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from tests.conftest import ROOT
 from wir_letters import BuildResult, build, load_campaign, load_recipients
 from wir_letters.files import sha256_file
-from wir_letters.recipients import validate_rows, RawRow
-from wir_letters.render import when_applies
+from wir_letters.inputs.recipients import validate_rows, RawRow
+from wir_letters.documents.render import when_applies
 
 pytestmark = pytest.mark.libreoffice
 
@@ -75,7 +75,7 @@ def test_xml_special_characters_survive_conversion(tmp_path: Path) -> None:
 
 def test_every_shipped_document_passes_the_fidelity_check(shipped_build: BuildResult) -> None:
     """This test ensures that the text-fidelity check ran on the real PDFs and found every word."""
-    from wir_letters.fidelity import missing_words
+    from wir_letters.checks.fidelity import missing_words
 
     pairs = [(d.with_suffix(".docx"), d) for r in shipped_build.results for d in r.documents.values()]
     assert len(pairs) == 165
@@ -84,8 +84,8 @@ def test_every_shipped_document_passes_the_fidelity_check(shipped_build: BuildRe
 
 def test_too_long_your_ref_fails_check() -> None:
     """This test ensures that the shipped campaign refuses an "Ihr Zeichen" longer than the block holds."""
-    from wir_letters.check import preflight
-    from wir_letters.recipients import check_rows
+    from wir_letters.checks.preflight import preflight
+    from wir_letters.inputs.recipients import check_rows
 
     row = dict(RECIPIENTS[0].fields, your_ref="x" * 91)
     problems = [str(p) for p in preflight(CAMPAIGN, check_rows(Path("inline.csv"), [RawRow(2, row)], CAMPAIGN.schema))]

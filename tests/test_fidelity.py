@@ -20,8 +20,8 @@ from docx.opc.part import Part
 from docx.oxml.parser import parse_xml
 
 from tests.conftest import blank_pdf
-from wir_letters.convert import find_soffice
-from wir_letters.fidelity import (
+from wir_letters.pdf.convert import find_soffice
+from wir_letters.checks.fidelity import (
     HINT,
     DocxWords,
     PdfWords,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from wir_letters.german import LetterRules, address_lines, date_de, mio, money, salutation
+from wir_letters.documents.german import LetterRules, address_lines, date_de, mio, money, salutation
 
 NBSP = "\u00a0"
 

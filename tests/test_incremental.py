@@ -14,7 +14,7 @@ import yaml
 
 from tests.conftest import FakeConverter, make_template, write_campaign
 from wir_letters import BuildLocked, build, load_campaign, load_recipients
-from wir_letters.build import WORK_DIR, assess_all
+from wir_letters.builder.build import WORK_DIR, assess_all
 from wir_letters.files import exclusive_lock
 
 SHIPPED = [dict(r.fields) for r in load_recipients(Path(__file__).parent.parent / "recipients" / "hessen-2017.yaml")]

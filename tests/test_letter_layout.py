@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from tests.conftest import SHIPPED_CAMPAIGN
 from tests.pdftext import find, page_texts, placed_text
 from wir_letters import BuildResult, build, load_campaign, load_recipients
-from wir_letters.recipients import RawRow, validate_rows
+from wir_letters.inputs.recipients import RawRow, validate_rows
 
 pytestmark = pytest.mark.libreoffice
 

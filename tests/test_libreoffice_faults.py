@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import make_template, write_campaign
 from wir_letters import build, check, load_campaign
-from wir_letters.convert import ConversionJob, LibreOfficeConverter
+from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
 
 pytestmark = pytest.mark.libreoffice
 

@@ -23,9 +23,10 @@ import pytest
 
 from tests.conftest import RECIPIENTS, ROOT, blank_pdf, make_template, write_campaign
 from tests.pdftext import page_texts
-from wir_letters import build, convert, load_campaign
-from wir_letters.build import WORK_DIR
-from wir_letters.convert import ConversionJob, LibreOfficeConverter, _Run
+from wir_letters import build, load_campaign
+from wir_letters.pdf import convert
+from wir_letters.builder.build import WORK_DIR
+from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter, _Run
 from wir_letters.errors import DiskFull
 
 LO = pytest.mark.libreoffice

@@ -9,8 +9,8 @@ from docx.oxml import parse_xml
 
 from tests.conftest import FakeConverter, write_campaign
 from wir_letters import build, check, load_campaign
-from wir_letters.assertions import paragraphs
-from wir_letters.mergefields import jinja_for
+from wir_letters.checks.output import paragraphs
+from wir_letters.documents.mergefields import jinja_for
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 

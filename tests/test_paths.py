@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import RECIPIENTS, FakeConverter, write_campaign
 from wir_letters import InputError, build, check, load_campaign
-from wir_letters.plan import safe_file_name
+from wir_letters.inputs.names import safe_file_name
 
 
 @pytest.mark.parametrize(("raw", "safe"), [

@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import make_template
 from wir_letters import TemplateError
-from wir_letters.render import render_docx, used_names, when_applies
+from wir_letters.documents.render import render_docx, used_names, when_applies
 
 
 def _text(path: Path) -> str:
@@ -96,7 +96,7 @@ def _table_template(path: Path, cell_tag: str) -> Path:
 
 def test_packed_render_matches_docxtpl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """This test ensures that the fast path (only tagged parts rendered) writes what docxtpl writes."""
-    from wir_letters import render
+    from wir_letters.documents import render
 
     context = {"recipient": {"name": "A & B", "items": [{"label": "Stelle", "amount": "50.000 €"},
                                                           {"label": "Sachkosten", "amount": "5.000 €"}]}}
@@ -113,7 +113,7 @@ def test_packed_render_matches_docxtpl(tmp_path: Path, monkeypatch: pytest.Monke
 
 
 def test_templates_needing_whole_document_fixes_use_docxtpl(tmp_path: Path) -> None:
-    from wir_letters import render
+    from wir_letters.documents import render
 
     template = _table_template(tmp_path / "columns.docx", "{%tc for x in [1] %}{{ x }}{%tc endfor %}")
     assert render.packed_template(template) is None

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from tests.conftest import FakeConverter, make_template, write_campaign
 from wir_letters import RecipientError, assess_all, build, check, load_campaign, load_recipients
-from wir_letters.assertions import paragraphs
+from wir_letters.checks.output import paragraphs
 
 BASE = {"id": "kassel", "name": "Magistrat der Stadt Kassel", "kind": "kreisfreie_stadt",
         "street": "Obere Königsstraße 8", "postcode": "34117", "city": "Kassel"}

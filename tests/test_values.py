@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from wir_letters.values import TYPE_PARSERS, parse_boolean, parse_date, parse_number, parse_text
+from wir_letters.inputs.values import TYPE_PARSERS, parse_boolean, parse_date, parse_number, parse_text
 
 
 @pytest.mark.parametrize("value", [True, 1, 1.0, Decimal("1"), "ja", "JA", " Wahr ", "true", "Yes", "x", "X", "1"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from babel.dates import get_day_names, get_month_names
 
-from wir_letters.wordformat import compare, display, format_datetime, format_number
+from wir_letters.documents.wordformat import compare, display, format_datetime, format_number
 
 MONDAY = dt.date(2017, 1, 16)
 

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from wir_letters import build, load_campaign, load_recipients
-from wir_letters.recipients import RawRow, validate_rows
+from wir_letters.inputs.recipients import RawRow, validate_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CONTACT = {  # fictional person: the shipped list names no office holders

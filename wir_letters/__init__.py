@@ -6,12 +6,11 @@
     result = build(campaign)
 """
 
-__version__ = "0.1.0"
 
-from .build import BuildResult, RecipientResult, Reporter, assess_all, build  # noqa: E402
-from .campaign import Campaign, load_campaign  # noqa: E402
-from .check import check, preflight  # noqa: E402
-from .errors import (  # noqa: E402
+from wir_letters.builder.build import BuildResult, RecipientResult, Reporter, assess_all, build  # noqa: E402
+from wir_letters.inputs.campaign import Campaign, load_campaign  # noqa: E402
+from wir_letters.checks.preflight import check, preflight  # noqa: E402
+from wir_letters.errors import (  # noqa: E402
     BuildLocked,
     CampaignError,
     ConverterFailed,
@@ -25,8 +24,9 @@ from .errors import (  # noqa: E402
     TemplateError,
     WirLettersError,
 )
-from .recipients import Recipient, load_recipients, read_recipients  # noqa: E402
-from .status import Status  # noqa: E402
+from wir_letters.inputs.recipients import Recipient, load_recipients, read_recipients  # noqa: E402
+from wir_letters.builder.status import Status  # noqa: E402
+from wir_letters.version import __version__  # noqa: E402
 
 __all__ = [
     "BuildLocked",
@@ -47,6 +47,7 @@ __all__ = [
     "Status",
     "TemplateError",
     "WirLettersError",
+    "__version__",
     "assess_all",
     "build",
     "check",

@@ -1,5 +1,5 @@
 """``python -m wir_letters`` runs the CLI."""
 
-from .cli import main
+from wir_letters.cli import main
 
 main()

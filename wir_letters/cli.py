@@ -16,13 +16,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .build import BuildResult, assess_all, build
-from .progress import ProgressReporter
-from .campaign import Campaign, load_campaign
-from .check import check as run_check
-from .errors import InputError, Problem, WirLettersError
-from .manifest import Manifest
-from .recipients import load_recipients
+from wir_letters.builder.build import BuildResult, assess_all, build
+from wir_letters.progress import ProgressReporter
+from wir_letters.inputs.campaign import Campaign, load_campaign
+from wir_letters.checks.preflight import check as run_check
+from wir_letters.errors import InputError, Problem, WirLettersError
+from wir_letters.builder.manifest import Manifest
+from wir_letters.inputs.recipients import load_recipients
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them

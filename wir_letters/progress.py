@@ -8,7 +8,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from .pipeline import RecipientResult
+from wir_letters.builder.pipeline import RecipientResult
 
 
 class ProgressReporter:

@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .campaign import Campaign
-from .files import sha256_file
-from .plan import RecipientPlan
+from wir_letters.version import __version__
+from wir_letters.inputs.campaign import Campaign
+from wir_letters.files import sha256_file
+from wir_letters.builder.plan import RecipientPlan
 
 
 def digest(value: Any) -> str:

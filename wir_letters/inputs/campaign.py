@@ -11,11 +11,11 @@ import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import CampaignError, Problem
-from .files import load_yaml
-from .german import LetterRules
-from .headers import header_key
-from .recipients import Schema, TableSource
+from wir_letters.errors import CampaignError, Problem
+from wir_letters.files import load_yaml
+from wir_letters.inputs.letter_rules import LetterRules
+from wir_letters.inputs.headers import header_key
+from wir_letters.inputs.recipients import Schema, TableSource
 
 ColumnType = Literal["text", "boolean", "number", "date"]
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fingerprint import Inputs, file_digest
-from .plan import RecipientPlan
+from wir_letters.builder.fingerprint import Inputs, file_digest
+from wir_letters.builder.plan import RecipientPlan
 
 STALE_DIR = "_stale"  # outputs that no longer match their inputs, and hand-edited ones, kept
 NEW, CHANGED, FAILED, UP_TO_DATE, REMOVED, ERROR = "new", "changed", "failed", "up to date", "removed", "error"

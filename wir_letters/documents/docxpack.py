@@ -23,7 +23,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
-from .mergefields import prepared_template
+from wir_letters.documents.mergefields import prepared_template
 
 _RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
 _NEEDS_DOCXTPL = ("{%tc", "<wp:docPr", "{%p include")

@@ -26,7 +26,7 @@ from babel.dates import (
 )
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from wir_letters.values import parse_date, parse_number
+from wir_letters.inputs.values import parse_date, parse_number
 
 OPERATORS = ("=", "<>", "<", ">", "<=", ">=")
 _COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
@@ -49,7 +49,7 @@ def format_number(value: object, picture: str, locale: str = "de_DE", *, pad: bo
     r"""Format ``value`` with a Word ``\#`` numeric picture, e.g. ``#.##0,00 €``.
 
     ``value`` is an int, float, Decimal or numeric text (see
-    :func:`wir_letters.values.parse_number`). Picture items:
+    :func:`wir_letters.inputs.values.parse_number`). Picture items:
 
     * ``0`` always shows a digit; ``#`` shows a digit if there is one; ``x`` drops the
       integer digits to its left (after the decimal point it acts like ``#``). Integer
@@ -96,7 +96,7 @@ def format_number(value: object, picture: str, locale: str = "de_DE", *, pad: bo
 def format_datetime(value: object, picture: str, locale: str = "de_DE") -> str:
     r"""Format ``value`` with a Word ``\@`` date-time picture, e.g. ``dddd, d. MMMM yyyy``.
 
-    ``value`` is a date, datetime or text accepted by :func:`wir_letters.values.parse_date`.
+    ``value`` is a date, datetime or text accepted by :func:`wir_letters.inputs.values.parse_date`.
     Items: ``d dd`` day, ``ddd dddd`` weekday name, ``M MM`` month, ``MMM MMMM`` month
     name, ``yy yyyy`` year (``d`` and ``y`` in either case), ``h hh`` 12-hour and ``H HH``
     24-hour clock, ``m mm`` minutes, ``s ss`` seconds, ``AM/PM`` and ``am/pm`` (both shown

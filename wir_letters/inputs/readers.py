@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem, RecipientError
-from .files import load_yaml
-from .headers import map_headers, renamed
+from wir_letters.errors import Problem, RecipientError
+from wir_letters.files import load_yaml
+from wir_letters.inputs.headers import map_headers, renamed
 
 
 @dataclass(frozen=True)

@@ -16,21 +16,21 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from .assertions import rendered_problems
-from .bundle import BundlePart, write_bundle
-from .cache import ConversionCache
-from .campaign import Campaign
-from .convert import FILES_PER_CALL, ConversionJob
-from .errors import InputError
-from .fidelity import fidelity_problem
-from .files import retire, write_atomic
-from .fingerprint import Inputs, file_digest
-from .journal import Journal
-from .manifest import Manifest
-from .plan import DocumentPlan, RecipientPlan, make_context
-from .pool import ConversionPool
-from .render import render_docx
-from .status import STALE_DIR, Status
+from wir_letters.checks.output import rendered_problems
+from wir_letters.pdf.bundle import BundlePart, write_bundle
+from wir_letters.pdf.cache import ConversionCache
+from wir_letters.inputs.campaign import Campaign
+from wir_letters.pdf.convert import FILES_PER_CALL, ConversionJob
+from wir_letters.errors import InputError
+from wir_letters.checks.fidelity import fidelity_problem
+from wir_letters.files import retire, write_atomic
+from wir_letters.builder.fingerprint import Inputs, file_digest
+from wir_letters.builder.journal import Journal
+from wir_letters.builder.manifest import Manifest
+from wir_letters.builder.plan import DocumentPlan, RecipientPlan, make_context
+from wir_letters.pdf.pool import ConversionPool
+from wir_letters.documents.render import render_docx
+from wir_letters.builder.status import STALE_DIR, Status
 
 MAX_AHEAD = 4 * FILES_PER_CALL  # documents rendered but not yet converted, at most
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import __version__
-from .files import write_text_atomic
+from wir_letters.version import __version__
+from wir_letters.files import write_text_atomic
 
 MANIFEST_NAME = "manifest.json"
 FORMAT = 1

@@ -4,7 +4,7 @@ The built-in address columns are always text. Every other column keeps the type 
 gives it (YAML booleans, numbers, dates, lists and mappings; Excel booleans, numbers and
 dates); a ``Schema`` (``columns:`` in campaign.yaml) converts a column to a declared type and
 attaches per-recipient tables read from a second sheet or file. Headers are matched to columns by
-``wir_letters.headers`` (case, spaces, German and Word-style names).
+``wir_letters.inputs.headers`` (case, spaces, German and Word-style names).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem, RecipientError
-from .headers import header_lookup, missing_problem
-from .readers import RawRow, read_any, text as _text
-from .values import TYPE_PARSERS
+from wir_letters.errors import Problem, RecipientError
+from wir_letters.inputs.headers import header_lookup, missing_problem
+from wir_letters.inputs.readers import RawRow, read_any, text as _text
+from wir_letters.inputs.values import TYPE_PARSERS
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "street", "postcode", "city")
 OPTIONAL_COLUMNS = (

@@ -18,11 +18,13 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 from markupsafe import Markup, escape
 
-from . import german, wordformat
-from .errors import Problem, TemplateError
-from .files import write_atomic
-from .docxpack import WirTemplate, packed_template, zip_parts
-from .mergefields import prepared_template
+from wir_letters.documents import german
+
+from wir_letters.documents import wordformat
+from wir_letters.errors import Problem, TemplateError
+from wir_letters.files import write_atomic
+from wir_letters.documents.docxpack import WirTemplate, packed_template, zip_parts
+from wir_letters.documents.mergefields import prepared_template
 
 
 class _NoFiles(jinja2.BaseLoader):

@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Iterator
 
-from .convert import FILES_PER_CALL, ConversionJob, Converter
+from wir_letters.pdf.convert import FILES_PER_CALL, ConversionJob, Converter
 
 _DONE = None  # queue marker: no more jobs
 MIN_BATCH = 60  # a smaller rest is not worth another LibreOffice start (about 0.8 s)

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
-from pydantic import BaseModel, ConfigDict
+
+from wir_letters.inputs.letter_rules import LetterRules
 
 LOCALE = "de_DE"
 NBSP = "\u00a0"
@@ -40,32 +41,6 @@ def mio(value: Number, unit: str = "Euro") -> str:
     scale, word = (1_000_000_000, "Mrd.") if abs(value) >= 1_000_000_000 else (1_000_000, "Mio.")
     number = format_decimal(Decimal(str(value)) / scale, format="#,##0.###", locale=LOCALE)
     return f"{number}{NBSP}{word}{NBSP}{unit}"
-
-
-class LetterRules(BaseModel):
-    """Salutation and address-line patterns, keyed by ``contact_salutation`` (Frau/Herr).
-
-    Patterns are ``str.format`` strings over ``role``, ``title``, ``first_name`` and
-    ``last_name``; runs of spaces are folded and a space before a comma is dropped.
-    A campaign may override any of them under ``letter_rules:``.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    salutation_with_role: dict[str, str] = {
-        "Frau": "Sehr geehrte Frau {role},",
-        "Herr": "Sehr geehrter Herr {role},",
-    }
-    salutation_with_name: dict[str, str] = {
-        "Frau": "Sehr geehrte Frau {title} {last_name},",
-        "Herr": "Sehr geehrter Herr {title} {last_name},",
-    }
-    salutation_fallback: str = "Sehr geehrte Damen und Herren,"
-    address_contact: dict[str, str] = {
-        "Frau": "Frau {role} {title} {first_name} {last_name}",
-        "Herr": "Herrn {role} {title} {first_name} {last_name}",
-    }
-    address_contact_without_salutation: str = "{title} {first_name} {last_name}"
 
 
 def _fill(pattern: str, fields: Mapping[str, str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import write_atomic
+from wir_letters.files import write_atomic
 
 
 class ConversionCache:

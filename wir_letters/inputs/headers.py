@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from .errors import Problem, RecipientError
+from wir_letters.errors import Problem, RecipientError
 
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "id": ("ID", "Kennung"),

@@ -10,7 +10,7 @@ from pathlib import Path
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
-from .errors import Problem
+from wir_letters.errors import Problem
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"

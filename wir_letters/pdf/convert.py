@@ -31,9 +31,9 @@ from typing import Protocol
 
 import docx
 
-from .errors import ConverterFailed, ConverterMissing, DiskFull
-from .files import write_atomic
-from .pdfnorm import normalize_pdf
+from wir_letters.errors import ConverterFailed, ConverterMissing, DiskFull
+from wir_letters.files import write_atomic
+from wir_letters.pdf.pdfnorm import normalize_pdf
 
 INSTALL_HINT = (
     "install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "

@@ -15,20 +15,21 @@ from typing import Protocol
 
 import jinja2
 
-from .cache import ConversionCache
-from .campaign import Campaign
-from .check import preflight
-from .convert import Converter, LibreOfficeConverter
-from .errors import BuildLocked, DiskFull, EnvironmentProblem, InputError, OutputNotWritable, Problem, RecipientError
-from .files import exclusive_lock, remove_leftovers, retire
-from .fingerprint import Inputs, file_digest, inputs_for, settings_digest
-from .journal import JOURNAL_NAME, Journal, interrupted
-from .manifest import MANIFEST_NAME, Manifest
-from .pipeline import Pipeline, RecipientResult, record_failure
-from .plan import RecipientPlan, plan_recipient, rule_problem, select
-from .pool import ConversionPool
-from .recipients import Recipient, RecipientList, read_recipients
-from .status import STALE_DIR, Status, assess, removed
+from wir_letters.pdf.cache import ConversionCache
+from wir_letters.inputs.campaign import Campaign
+from wir_letters.checks.preflight import preflight
+from wir_letters.pdf.convert import Converter, LibreOfficeConverter
+from wir_letters.errors import BuildLocked, DiskFull, EnvironmentProblem, InputError, OutputNotWritable, Problem, RecipientError
+from wir_letters.files import exclusive_lock, remove_leftovers, retire
+from wir_letters.builder.fingerprint import Inputs, file_digest, inputs_for, settings_digest
+from wir_letters.builder.journal import JOURNAL_NAME, Journal, interrupted
+from wir_letters.builder.manifest import MANIFEST_NAME, Manifest
+from wir_letters.builder.pipeline import Pipeline, RecipientResult, record_failure
+from wir_letters.builder.plan import RecipientPlan, plan_recipient, select
+from wir_letters.checks.rows import rule_problem
+from wir_letters.pdf.pool import ConversionPool
+from wir_letters.inputs.recipients import Recipient, RecipientList, read_recipients
+from wir_letters.builder.status import STALE_DIR, Status, assess, removed
 
 __all__ = ["BuildOptions", "BuildResult", "RecipientResult", "Reporter", "assess_all", "build"]
 
@@ -112,7 +113,7 @@ def build(
             only when building the campaign's own list (``recipients`` not given).
         converter: replaces LibreOffice (tests). reporter: told the total, then each result.
 
-    The preflight (``wir_letters.check``) runs first: with any error nothing is written.
+    The preflight (``wir_letters.checks.preflight``) runs first: with any error nothing is written.
     A recipient that fails later (a conversion, an output check) gets an ``error`` in its
     result; the others are still built. Never prints.
 

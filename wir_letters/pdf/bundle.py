@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from .files import write_atomic
+from wir_letters.files import write_atomic
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,96 @@
+"""What to build for whom: the documents each recipient gets, their output paths and context."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wir_letters.documents import german
+from wir_letters.inputs.campaign import Campaign, Document
+from wir_letters.inputs.recipients import Recipient
+from wir_letters.documents.context import bare_columns
+from wir_letters.documents.render import LOCALE_KEY, as_row, when_applies
+from wir_letters.inputs.names import bundle_name
+
+
+
+
+@dataclass(frozen=True)
+class DocumentPlan:
+    document: Document
+    docx: Path
+    pdf: Path
+
+
+@dataclass(frozen=True)
+class RecipientPlan:
+    """One recipient's outputs: the documents it gets (in campaign order) and its bundle."""
+
+    recipient: Recipient
+    documents: tuple[DocumentPlan, ...]
+    bundle: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.documents[0].docx.parent if self.documents else self.bundle.parent / self.recipient.id
+
+
+def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> RecipientPlan:
+    """Select the recipient's documents by their ``when`` rules and name every output file.
+
+    Raises:
+        jinja2.TemplateError: when a ``when`` or ``conditions`` rule fails for this recipient
+            (``rule_problem`` describes it; only that recipient fails).
+        KeyError: when the bundle name pattern names an unknown column.
+    """
+    folder = out / recipient.id
+    for rule in campaign.conditions.values():
+        when_applies(rule, recipient.fields)  # fail at planning time, not in the middle of rendering
+    documents = tuple(
+        DocumentPlan(doc, folder / f"{doc.id}.docx", folder / f"{doc.id}.pdf")
+        for doc in campaign.documents
+        if when_applies(doc.when, recipient.fields)
+    )
+    bundle = out / bundle_name(campaign, recipient)
+    if bundle.parent != out or folder.parent != out:  # cannot happen with safe names; never write elsewhere
+        raise ValueError(f"output path outside {out}: {bundle}")
+    return RecipientPlan(recipient, documents, bundle)
+
+
+def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan) -> dict[str, Any]:
+    """Return the template context for one document of one recipient.
+
+    Columns are ``recipient.<column>``, and also bare names where they do not clash with
+    the context names (as docxtpl users write them).
+    """
+    fields = plan.recipient.fields
+    row = as_row(fields)
+    titles = [d.document.title for d in plan.documents] + [a.title for a in campaign.attachments]
+    return {
+        **{name: row[name] for name in bare_columns(set(fields))},
+        LOCALE_KEY: campaign.locale,
+        "recipient": row,
+        "sender": campaign.sender.model_dump(),
+        "campaign": {"title": campaign.title, "date": campaign.date},
+        "document": {"id": document.document.id, "title": document.document.title},
+        "address_lines": german.address_lines(fields, campaign.letter_rules),
+        "salutation": german.salutation(fields, campaign.letter_rules),
+        "enclosures": [t for t in titles if t != document.document.title],
+        "conditions": {name: when_applies(rule, fields) for name, rule in campaign.conditions.items()},
+    }
+
+
+def select(recipients: Sequence[Recipient], only: Sequence[str] | None) -> list[Recipient]:
+    """Return the recipients named in ``only`` (all when empty), in list order.
+
+    Raises:
+        KeyError: naming the ids that are not in the list.
+    """
+    if not only:
+        return list(recipients)
+    unknown = sorted(set(only) - {r.id for r in recipients})
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    return [r for r in recipients if r.id in set(only)]

@@ -1,0 +1,1 @@
+"""What a mailing is made from: campaign.yaml, recipient lists (files, headers, types, tables)."""

@@ -1,0 +1,1 @@
+"""PDFs: LibreOffice conversion and its pool, the conversion cache, normalisation, bundles."""
