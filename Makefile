@@ -14,6 +14,8 @@ demo: setup
 	$(BIN)/wir-letters build
 
 test: setup
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from wir_letters import load_campaign, load_recipients  # noqa: E402
 from wir_letters.builder.plan import make_context, plan_recipient  # noqa: E402
-from wir_letters.documents.render import make_env  # noqa: E402
+from wir_letters.documents.jinja import make_env  # noqa: E402
 
 
 def main(campaign_file: str, out: str, count: str) -> None:

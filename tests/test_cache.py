@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import FakeConverter, make_template, write_campaign
 from wir_letters import build, load_campaign
-from wir_letters.builder.build import CACHE_DIR, WORK_DIR
+from wir_letters.builder.layout import OutputLayout
 
 
 def test_identical_documents_are_converted_once(tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_cache_is_reused_across_builds_and_pruned(tmp_path: Path) -> None:
     converter = FakeConverter()
     result = build(load_campaign(path), converter=converter)
     assert converter.converted == [] and result.cache_hits == 2
-    cache = tmp_path / "out" / WORK_DIR / CACHE_DIR / "2017-01-16"
+    cache = OutputLayout(tmp_path / "out").cache / "2017-01-16"
     assert len(list(cache.glob("*.pdf"))) == 5
     make_template(tmp_path / "templates" / "call.docx", ["Neu: {{ recipient.name }}"])
     build(load_campaign(path), converter=FakeConverter())

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import make_template, write_campaign
 from tests.docxmaker import Field, note_reference, paragraph, simple_field, text_box, write_docx
 from wir_letters import check, load_campaign
-from wir_letters.documents.mergefields import REFUSED
+from wir_letters.documents._fieldcodes import REFUSED
 
 
 def _check(tmp_path: Path, template: Path, rows: list[dict[str, str]] | None = None) -> list[str]:

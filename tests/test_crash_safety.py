@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, SHIPPED_CAMPAIGN
 from wir_letters import assess_all, build, load_campaign, load_recipients
-from wir_letters.builder.build import WORK_DIR
+from wir_letters.builder.layout import WORK_DIR
 
 pytestmark = pytest.mark.libreoffice
 

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 from wir_letters import BuildResult, build, load_campaign, load_recipients
 from wir_letters.files import sha256_file
 from wir_letters.inputs.recipients import validate_rows, RawRow
-from wir_letters.documents.render import when_applies
+from wir_letters.documents.rules import when_applies
 
 pytestmark = pytest.mark.libreoffice
 

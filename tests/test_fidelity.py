@@ -21,20 +21,10 @@ from docx.oxml.parser import parse_xml
 
 from tests.conftest import blank_pdf
 from wir_letters.pdf.convert import find_soffice
-from wir_letters.checks.fidelity import (
-    HINT,
-    DocxWords,
-    PdfWords,
-    compare,
-    docx_words,
-    fidelity_problem,
-    glued,
-    missing_words,
-    pdf_text,
-    pdf_words,
-    read_pdf,
-    words,
-)
+from wir_letters.checks._docx_words import DocxWords, docx_words
+from wir_letters.checks._pdf_words import PdfWords, read_pdf
+from wir_letters.checks._words import glued, pdf_text, pdf_words, words
+from wir_letters.checks.fidelity import HINT, compare, fidelity_problem, missing_words
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '

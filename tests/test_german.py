@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from wir_letters.documents.german import LetterRules, address_lines, date_de, mio, money, salutation
+from wir_letters.documents.german import address_lines, date_de, mio, money, salutation
+from wir_letters.inputs.letter_rules import LetterRules
 
 NBSP = "\u00a0"
 

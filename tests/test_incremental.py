@@ -14,7 +14,10 @@ import yaml
 
 from tests.conftest import FakeConverter, make_template, write_campaign
 from wir_letters import BuildLocked, build, load_campaign, load_recipients
-from wir_letters.builder.build import WORK_DIR, assess_all
+from wir_letters.builder.build import assess_all
+from wir_letters.builder.layout import WORK_DIR, OutputLayout
+from wir_letters.builder.manifest import Manifest, ManifestEntry
+from wir_letters.builder.status import ReasonKind, State
 from wir_letters.files import exclusive_lock
 
 SHIPPED = [dict(r.fields) for r in load_recipients(Path(__file__).parent.parent / "recipients" / "hessen-2017.yaml")]
@@ -99,11 +102,24 @@ def test_hand_edited_and_missing_outputs_are_detected_and_rebuilt(campaign33: Pa
     assert found["fulda"] == ("changed", ("output modified by hand: fulda.pdf (the next build moves it to _stale/ "
                                           "first)",))
     assert found["wetzlar"] == ("changed", ("output missing: wetzlar/letter.pdf",))
+    assert [r.kind for r in found["fulda"][1] + found["wetzlar"][1]] == [ReasonKind.MODIFIED_BY_HAND,
+                                                                       ReasonKind.OUTPUT_MISSING]
     result = build(load_campaign(campaign33), converter=FakeConverter())
     assert (out / "fulda.pdf").read_bytes() == original
     assert (out / "_stale" / "fulda" / "fulda.pdf").read_bytes() == original + b"% edited"  # the edit is kept
     assert [r.set_aside for r in result.results if r.set_aside] == [[out / "_stale" / "fulda" / "fulda.pdf"]]
     assert set(statuses(campaign33).values()) == {("up to date", ())}
+
+
+def test_manifest_entries_are_typed_and_written_back_unchanged(campaign33: Path) -> None:
+    """This test ensures that a manifest entry reads into a ManifestEntry that gives back the same JSON."""
+    path = OutputLayout(campaign33.parent / "out").manifest
+    raw = json.loads(path.read_text("utf-8"))["recipients"]["kassel"]
+    entry = Manifest.load(path).get("kassel")
+    assert entry is not None and entry.error is None and entry.bundle == "kassel.pdf"
+    assert entry.to_json() == raw and ManifestEntry.from_json(raw) == entry
+    assert ManifestEntry.failed("Kassel", "boom").to_json() == {"name": "Kassel", "error": "boom"}
+    assert State.UP_TO_DATE == "up to date" and f"{State.NOT_LISTED}" == "not in this list"
 
 
 def test_attachment_and_settings_changes(campaign33: Path) -> None:

@@ -25,8 +25,8 @@ from tests.conftest import RECIPIENTS, ROOT, blank_pdf, make_template, write_cam
 from tests.pdftext import page_texts
 from wir_letters import build, load_campaign
 from wir_letters.pdf import convert
-from wir_letters.builder.build import WORK_DIR
-from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter, _Run
+from wir_letters.builder.layout import WORK_DIR
+from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter, SofficeRun
 from wir_letters.errors import DiskFull
 
 LO = pytest.mark.libreoffice
@@ -81,14 +81,14 @@ class InOrder(LibreOfficeConverter):
         super().__init__(folder, workers=1, soffice="/bin/true")
         self.starts: list[int] = []
 
-    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> _Run:
+    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> SofficeRun:
         self.starts.append(len(files))
         outdir.mkdir(parents=True, exist_ok=True)
         for file in files:
             if b"BAD-DOCUMENT" in file.read_bytes():
-                return _Run(False, -11)
+                return SofficeRun(False, -11)
             (outdir / f"{file.stem}.pdf").write_bytes(PDF)
-        return _Run(False, 0)
+        return SofficeRun(False, 0)
 
 
 PDF = blank_pdf()

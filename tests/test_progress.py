@@ -32,7 +32,7 @@ def test_progress_is_silent_when_disabled(tmp_path: Path) -> None:
 
 
 def test_cli_prints_no_progress_when_not_a_terminal(run_cli, campaign_file: Path, monkeypatch) -> None:
-    monkeypatch.setattr(sys.modules["wir_letters.builder.build"], "LibreOfficeConverter", lambda *a, **k: FakeConverter())
+    monkeypatch.setattr(sys.modules["wir_letters.builder._run"], "LibreOfficeConverter", lambda *a, **k: FakeConverter())
     result = run_cli("build", "-c", str(campaign_file))
     assert result.code == 0
     assert result.out.splitlines() == [

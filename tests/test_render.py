@@ -10,7 +10,9 @@ import pytest
 
 from tests.conftest import make_template
 from wir_letters import TemplateError
-from wir_letters.documents.render import render_docx, used_names, when_applies
+from wir_letters.documents.analysis import used_names
+from wir_letters.documents.render import render_docx
+from wir_letters.documents.rules import when_applies
 
 
 def _text(path: Path) -> str:

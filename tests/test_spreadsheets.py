@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from tests.conftest import RECIPIENTS, FakeConverter, make_template, write_campaign
 from wir_letters import CampaignError, RecipientError, build, load_campaign, load_recipients
-from wir_letters.inputs.headers import ALIASES, header_key
+from wir_letters.inputs._headers import ALIASES, header_key
 from wir_letters.inputs.recipients import BUILTIN_COLUMNS
 
 GERMAN = [" Kennung", "BEHÖRDE ", "typ", "Strasse", "plz", "Ort", "Anrede", "Titel", "Vorname", "Nachname",

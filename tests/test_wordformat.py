@@ -8,7 +8,10 @@ from decimal import Decimal
 import pytest
 from babel.dates import get_day_names, get_month_names
 
-from wir_letters.documents.wordformat import compare, display, format_datetime, format_number
+from wir_letters.documents._word_dates import format_datetime
+from wir_letters.documents._word_display import display
+from wir_letters.documents._word_if import compare
+from wir_letters.documents._word_numbers import format_number
 
 MONDAY = dt.date(2017, 1, 16)
 

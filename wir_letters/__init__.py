@@ -24,8 +24,16 @@ from wir_letters.errors import (  # noqa: E402
     TemplateError,
     WirLettersError,
 )
-from wir_letters.inputs.recipients import Recipient, load_recipients, read_recipients  # noqa: E402
-from wir_letters.builder.status import Status  # noqa: E402
+from wir_letters.inputs.recipients import (  # noqa: E402
+    Recipient,
+    RecipientList,
+    Recipients,
+    Schema,
+    load_recipients,
+    make_recipient,
+    read_recipients,
+)
+from wir_letters.builder.status import Reason, ReasonKind, State, Status  # noqa: E402
 from wir_letters.version import __version__  # noqa: E402
 
 __all__ = [
@@ -40,10 +48,16 @@ __all__ = [
     "InputError",
     "OutputNotWritable",
     "Problem",
+    "Reason",
+    "ReasonKind",
     "Recipient",
+    "RecipientList",
+    "Recipients",
     "RecipientError",
     "RecipientResult",
+    "Schema",
     "Reporter",
+    "State",
     "Status",
     "TemplateError",
     "WirLettersError",
@@ -54,5 +68,6 @@ __all__ = [
     "load_campaign",
     "load_recipients",
     "preflight",
+    "make_recipient",
     "read_recipients",
 ]

@@ -17,12 +17,14 @@ import click
 from rich.console import Console
 
 from wir_letters.builder.build import BuildResult, assess_all, build
-from wir_letters.progress import ProgressReporter
-from wir_letters.inputs.campaign import Campaign, load_campaign
+from wir_letters.builder.layout import REMOVED_DIR, OutputLayout
+from wir_letters.builder.manifest import Manifest
+from wir_letters.builder.status import State
 from wir_letters.checks.preflight import check as run_check
 from wir_letters.errors import InputError, Problem, WirLettersError
-from wir_letters.builder.manifest import Manifest
+from wir_letters.inputs.campaign import Campaign, load_campaign
 from wir_letters.inputs.recipients import load_recipients
+from wir_letters.progress import ProgressReporter
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
@@ -59,7 +61,7 @@ def cli() -> None:
               help="Seconds LibreOffice may work on one document before it counts as hanging.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary; errors only.")
 @click.option("--prune", is_flag=True, help="With --recipients: also move the outputs of recipients missing from "
-              "that list to _removed/ (the campaign's own list always does).")
+              f"that list to {REMOVED_DIR}/ (the campaign's own list always does).")
 def build_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
                   only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
                   timeout: float, quiet: bool, prune: bool) -> None:
@@ -86,16 +88,16 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
     """Show what a build would do for each recipient, and why, without writing anything."""
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     listed = load_recipients(recipients or campaign.recipients, campaign.schema)
-    folder = Path(out or campaign.output.folder).resolve()
-    damaged = Manifest.load(folder).damaged
+    layout = OutputLayout.of(campaign, out)
+    damaged = Manifest.load(layout.manifest).damaged
     if damaged:
         console.print(f"{damaged}: the next build sets it aside and builds every recipient again", markup=False)
-    statuses, unplanned = assess_all(campaign, listed, folder, prune=_own_list(campaign, recipients))
+    statuses, unplanned = assess_all(campaign, listed, layout.out, prune=_own_list(campaign, recipients))
     for status in statuses:
         console.print(f"{status.id}: {status.state}" + "".join(f"\n    {r}" for r in status.reasons), markup=False)
     for result in unplanned:
-        console.print(f"{result.id}: error\n    {result.error}", markup=False)
-    counts = Counter(s.state for s in statuses) + Counter("error" for _ in unplanned)
+        console.print(f"{result.id}: {State.ERROR}\n    {result.error}", markup=False)
+    counts = Counter(s.state for s in statuses) + Counter(State.ERROR for _ in unplanned)
     console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
 
 

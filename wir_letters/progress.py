@@ -8,7 +8,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from wir_letters.builder.pipeline import RecipientResult
+from wir_letters.builder.results import RecipientResult
 
 
 class ProgressReporter:
@@ -35,10 +35,12 @@ class ProgressReporter:
         self.progress.__exit__(kind, error, trace)
 
     def start(self, total: int) -> None:
+        """Show a bar for ``total`` recipients."""
         self.started = time.monotonic()
         self.task = self.progress.add_task("build", total=total, rate="", failed="")
 
     def done(self, result: RecipientResult) -> None:
+        """Advance the bar; count a failure."""
         if self.task is None:
             return
         self.failed += not result.ok

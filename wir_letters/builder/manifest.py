@@ -2,35 +2,99 @@
 
 The file is JSON with one line per recipient, so a diff shows which recipients changed and a
 long list is read and written line by line: entries stay compact strings in memory, parsed
-only when asked for. It holds no timestamps or absolute paths, so equal builds give equal
-manifests. An entry is recorded only after all of the recipient's outputs are complete.
+into a ``ManifestEntry`` only when asked for. It holds no timestamps or absolute paths, so equal
+builds give equal manifests. An entry is recorded only after all of the recipient's outputs
+are complete.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from wir_letters.version import __version__
+from wir_letters.builder._fingerprint import Inputs
 from wir_letters.files import write_text_atomic
+from wir_letters.version import __version__
 
-MANIFEST_NAME = "manifest.json"
 FORMAT = 1
 _RECIPIENTS_LINE = '"recipients": {'
 
 
-def _compact(entry: dict[str, Any]) -> str:
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One document of a recipient as built: its title and number of pages."""
+
+    title: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What the manifest records for one recipient: its complete outputs, or why its build failed.
+
+    Paths (``bundle`` and the keys of ``files``) are relative to the output folder, with ``/``.
+    """
+
+    name: str
+    bundle: str | None = None
+    pages: int = 0
+    documents: Mapping[str, DocumentEntry] = field(default_factory=dict)  # document id -> title, pages
+    files: Mapping[str, str] = field(default_factory=dict)  # output path -> SHA-256
+    inputs: Inputs | None = None
+    error: str | None = None
+
+    @classmethod
+    def failed(cls, name: str, error: str | None) -> ManifestEntry:
+        """The entry of a recipient whose build failed: its name and the error, nothing else."""
+        return cls(name, error=error)
+
+    def to_json(self) -> dict[str, Any]:
+        """The entry as the manifest file holds it (a failed one keeps only name and error)."""
+        if self.error is not None:
+            return {"name": self.name, "error": self.error}
+        return {
+            "name": self.name,
+            "bundle": self.bundle,
+            "pages": self.pages,
+            "documents": {doc_id: {"title": doc.title, "pages": doc.pages} for doc_id, doc in self.documents.items()},
+            "files": dict(self.files),
+            "inputs": self.inputs.as_json() if self.inputs is not None else {},
+            "error": None,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> ManifestEntry:
+        """Read an entry of the manifest file.
+
+        Raises:
+            ValueError: ``data`` is not a manifest entry.
+        """
+        if not isinstance(data, dict) or not all(isinstance(data.get(key, {}), dict)
+                                                 for key in ("files", "documents", "inputs")):
+            raise ValueError("not a wir_letters manifest entry")
+        try:
+            documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0))
+                         for doc_id, doc in data.get("documents", {}).items()}
+        except AttributeError as err:
+            raise ValueError("not a wir_letters manifest entry: a document is not a mapping") from err
+        return cls(name=data.get("name", ""), bundle=data.get("bundle"), pages=data.get("pages", 0),
+                   documents=documents, files=data.get("files", {}),
+                   inputs=Inputs.from_json(data["inputs"]) if "inputs" in data else None, error=data.get("error"))
+
+
+def _compact(entry: Mapping[str, Any]) -> str:
     return json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
 class Manifest:
     """The recipients' entries of one output folder; ``flush`` writes them atomically."""
 
-    def __init__(self, out: Path, entries: dict[str, str], flush_every: float = 1.0) -> None:
-        self.out = out
+    def __init__(self, path: Path, entries: dict[str, str], flush_every: float = 1.0) -> None:
+        self.path = path
         self._entries = entries  # recipient id -> compact JSON of its entry
         self.campaign = ""
         self.flush_every = flush_every
@@ -38,48 +102,50 @@ class Manifest:
         self.damaged: str | None = None  # why an existing manifest could not be read
 
     @classmethod
-    def load(cls, out: Path) -> Manifest:
-        """Read ``out/manifest.json``; a missing file gives an empty manifest, and so does one
+    def load(cls, path: Path) -> Manifest:
+        """Read the manifest file ``path``; a missing file gives an empty manifest, and so does one
         that cannot be read (empty, cut off, not ours, newer format): ``damaged`` then says why."""
-        path = out / MANIFEST_NAME
         if not path.is_file():
-            return cls(out, {})
+            return cls(path, {})
         try:
             entries = _read(path)
         except (ValueError, UnicodeDecodeError) as err:  # json.JSONDecodeError is a ValueError
-            manifest = cls(out, {})
+            manifest = cls(path, {})
             manifest.damaged = f"{path} cannot be read ({err})"
             return manifest
-        return cls(out, entries)
+        return cls(path, entries)
 
-    def get(self, recipient_id: str) -> dict[str, Any] | None:
+    def get(self, recipient_id: str) -> ManifestEntry | None:
+        """The recipient's entry, or None when the manifest has none."""
         raw = self._entries.get(recipient_id)
-        return json.loads(raw) if raw is not None else None
+        return ManifestEntry.from_json(json.loads(raw)) if raw is not None else None
 
     def ids(self) -> list[str]:
+        """The ids of the recipients that have an entry."""
         return list(self._entries)
 
-    def values(self) -> Iterator[dict[str, Any]]:
-        return (json.loads(raw) for raw in self._entries.values())
+    def values(self) -> Iterator[ManifestEntry]:
+        """Every entry, one at a time."""
+        return (ManifestEntry.from_json(json.loads(raw)) for raw in self._entries.values())
 
-    def record(self, recipient_id: str, entry: dict[str, Any]) -> None:
+    def record(self, recipient_id: str, entry: ManifestEntry) -> None:
         """Set a recipient's entry; flush when the last flush is older than ``flush_every`` s."""
-        self._entries[recipient_id] = _compact(entry)
+        self._entries[recipient_id] = _compact(entry.to_json())
         if time.monotonic() - self._flushed_at >= self.flush_every:
             self.flush()
 
     def drop(self, recipient_id: str) -> None:
+        """Forget the recipient's entry."""
         self._entries.pop(recipient_id, None)
 
     def flush(self) -> Path:
         """Write the manifest (sorted by recipient id) atomically and return its path."""
-        path = self.out / MANIFEST_NAME
         started = time.monotonic()
-        write_text_atomic(path, self._write)
+        write_text_atomic(self.path, self._write)
         self._flushed_at = time.monotonic()
         # a long list makes a large manifest: keep rewriting it under a tenth of the build time
         self.flush_every = max(self.flush_every, 10 * (self._flushed_at - started))
-        return path
+        return self.path
 
     def _write(self, handle: TextIO) -> None:
         handle.write("{\n")
@@ -109,14 +175,11 @@ def _read(path: Path) -> dict[str, str]:
             raise ValueError(f"format {data.get('format')!r}, this wir_letters reads format {FORMAT}")
         entries = {rid: _compact(entry) for rid, entry in data["recipients"].items()}
     for rid, raw in entries.items():
-        _check_entry(rid, json.loads(raw))
+        try:
+            ManifestEntry.from_json(json.loads(raw))
+        except ValueError as err:
+            raise ValueError(f"the entry of {rid!r} is not a wir_letters manifest entry") from err
     return entries
-
-
-def _check_entry(rid: str, entry: Any) -> None:
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(key, {}), dict)
-                                              for key in ("files", "documents", "inputs")):
-        raise ValueError(f"the entry of {rid!r} is not a wir_letters manifest entry")
 
 
 def _read_lines(handle: TextIO) -> dict[str, str] | None:

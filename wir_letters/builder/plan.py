@@ -7,18 +7,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from wir_letters.builder.layout import OutputLayout
 from wir_letters.documents import german
+from wir_letters.documents.context import bare_columns
+from wir_letters.documents.jinja import LOCALE_KEY, as_row
+from wir_letters.documents.rules import when_applies
 from wir_letters.inputs.campaign import Campaign, Document
 from wir_letters.inputs.recipients import Recipient
-from wir_letters.documents.context import bare_columns
-from wir_letters.documents.render import LOCALE_KEY, as_row, when_applies
-from wir_letters.inputs.names import bundle_name
-
-
 
 
 @dataclass(frozen=True)
 class DocumentPlan:
+    """One document of one recipient: the campaign's document and its two output files."""
+
     document: Document
     docx: Path
     pdf: Path
@@ -31,10 +32,17 @@ class RecipientPlan:
     recipient: Recipient
     documents: tuple[DocumentPlan, ...]
     bundle: Path
+    folder: Path  # the recipient's documents
 
     @property
-    def folder(self) -> Path:
-        return self.documents[0].docx.parent if self.documents else self.bundle.parent / self.recipient.id
+    def outputs(self) -> list[Path]:
+        """Every file the recipient's build writes: the bundle, then each document's DOCX and PDF."""
+        return [self.bundle] + [p for d in self.documents for p in (d.docx, d.pdf)]
+
+    @property
+    def pdfs(self) -> dict[str, Path]:
+        """Each document's PDF, by document id."""
+        return {d.document.id: d.pdf for d in self.documents}
 
 
 def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> RecipientPlan:
@@ -45,18 +53,19 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
             (``rule_problem`` describes it; only that recipient fails).
         KeyError: when the bundle name pattern names an unknown column.
     """
-    folder = out / recipient.id
+    layout = OutputLayout(out)
+    rid = recipient.id
     for rule in campaign.conditions.values():
         when_applies(rule, recipient.fields)  # fail at planning time, not in the middle of rendering
     documents = tuple(
-        DocumentPlan(doc, folder / f"{doc.id}.docx", folder / f"{doc.id}.pdf")
+        DocumentPlan(doc, layout.docx(rid, doc.id), layout.pdf(rid, doc.id))
         for doc in campaign.documents
         if when_applies(doc.when, recipient.fields)
     )
-    bundle = out / bundle_name(campaign, recipient)
+    bundle, folder = layout.bundle(campaign, recipient), layout.folder(rid)
     if bundle.parent != out or folder.parent != out:  # cannot happen with safe names; never write elsewhere
         raise ValueError(f"output path outside {out}: {bundle}")
-    return RecipientPlan(recipient, documents, bundle)
+    return RecipientPlan(recipient, documents, bundle, folder)
 
 
 def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan) -> dict[str, Any]:

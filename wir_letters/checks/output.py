@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-_PART = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+from wir_letters.documents.parts import STORY_PARTS
+
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(br|tab|cr)\b[^>]*/>")
 _BREAKS = {"br": "\n", "cr": "\n", "tab": "\t"}
@@ -22,7 +23,7 @@ def paragraphs(docx: Path) -> list[str]:
     texts = []
     with zipfile.ZipFile(docx) as archive:
         for name in archive.namelist():
-            if _PART.fullmatch(name):
+            if STORY_PARTS.fullmatch(name):
                 xml = archive.read(name).decode("utf-8")
                 texts += [_paragraph_text(p) for p in _PARAGRAPH.findall(xml)]
     return texts

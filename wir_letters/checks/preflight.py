@@ -11,13 +11,14 @@ import jinja2
 
 from wir_letters.inputs.campaign import Campaign, Sender
 from wir_letters.errors import InputError, Problem, RecipientError
-from wir_letters.checks.filetypes import attachment_problem, template_file_problem
+from wir_letters.checks._filetypes import attachment_problem, template_file_problem
 from wir_letters.documents.mergefields import field_findings
 from wir_letters.checks.rows import address_problem, rule_problem
 from wir_letters.documents.context import CONTEXT_NAMES, bare_columns
 from wir_letters.inputs.names import bundle_name, bundle_pattern_problem
 from wir_letters.inputs.recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
-from wir_letters.documents.render import rule_names, rule_truth_tested, truth_tested, used_names, when_applies
+from wir_letters.documents.analysis import rule_names, rule_truth_tested, truth_tested, used_names
+from wir_letters.documents.rules import when_applies
 
 _MAPPING_KEYS = {
     "sender": set(Sender.model_fields),

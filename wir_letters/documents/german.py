@@ -25,7 +25,11 @@ Number = int | float | Decimal
 
 
 def date_de(value: dt.date | str) -> str:
-    """Return the long German date, e.g. ``26. November 2026``; ISO strings are accepted."""
+    """Return the long German date, e.g. ``26. November 2026``; ISO strings are accepted.
+
+    Raises:
+        ValueError: for a string that is not an ISO date.
+    """
     if isinstance(value, str):
         value = dt.date.fromisoformat(value)
     return format_date(value, "d. MMMM y", locale=LOCALE)
@@ -38,12 +42,14 @@ def money(value: Number, currency: str = "EUR") -> str:
 
 def mio(value: Number, unit: str = "Euro") -> str:
     """Return a large amount in words, e.g. ``8,85 Mio. Euro`` or ``1,6 Mrd. Euro``."""
-    scale, word = (1_000_000_000, "Mrd.") if abs(value) >= 1_000_000_000 else (1_000_000, "Mio.")
+    billions = value >= 1_000_000_000 or value <= -1_000_000_000
+    scale, word = (1_000_000_000, "Mrd.") if billions else (1_000_000, "Mio.")
     number = format_decimal(Decimal(str(value)) / scale, format="#,##0.###", locale=LOCALE)
     return f"{number}{NBSP}{word}{NBSP}{unit}"
 
 
 def _fill(pattern: str, fields: Mapping[str, str]) -> str:
+    """Fill a ``letter_rules`` pattern with the contact columns; fold spaces, none before a comma."""
     text = pattern.format(
         role=fields.get("contact_role", ""),
         title=fields.get("contact_title", ""),

@@ -17,33 +17,18 @@ over several runs and nest fields in it –, separate, the ``«Name»`` result, 
 from __future__ import annotations
 
 import io
-import json
-import re
 import zipfile
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 from lxml import etree
 
+from wir_letters.documents._filecache import per_file_version
+from wir_letters.documents._fieldcodes import Field, Piece, Untranslatable, split_tokens, translate
+from wir_letters.documents.parts import STORY_PARTS, story_name
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W}
-STORY_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
-_FORMATS = {"upper": "upper", "lower": "lower", "caps": "title", "firstcap": "capitalize"}
-_OPERATORS = ("<=", ">=", "<>", "=", "<", ">")
-_INSTEAD_OF_SKIPPING = "leave recipients out with a 'when' rule in campaign.yaml, or filter the recipient list"
-REFUSED = {
-    "NEXT": "wir_letters makes one document per recipient, so there is no next record: delete the field",
-    "NEXTIF": f"there is no next record in a per-recipient document: delete the field; {_INSTEAD_OF_SKIPPING}",
-    "SKIPIF": f"delete the field; {_INSTEAD_OF_SKIPPING}",
-    "ASK": "a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD",
-    "FILLIN": "a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD",
-    "SET": "use a column of the recipient list (MERGEFIELD) instead of SET and REF",
-    "INCLUDETEXT": "paste the text into the template (or use a condition to choose it)",
-    "INCLUDEPICTURE": "insert the picture into the template itself",
-    "DATABASE": "use a per-recipient table (tables: in campaign.yaml) with a {%tr for %} row",
-}
 
 
 @dataclass(frozen=True)
@@ -58,155 +43,11 @@ class FieldFinding:
     @property
     def where(self) -> str:
         """The part as Word users know it: body, header1, footnotes …"""
-        name = self.part.removeprefix("word/").removesuffix(".xml")
-        return "body" if name == "document" else name
-
-
-@dataclass
-class _Field:
-    """A complex field being read: its instruction (text and nested fields) and its runs."""
-
-    parts: list[Union[str, _Field]] = field(default_factory=list)
-    in_result: bool = False
-
-    def text(self) -> str:
-        return "".join(p if isinstance(p, str) else "{ " + p.text() + " }" for p in self.parts).strip()
-
-
-Piece = Union[str, _Field]
-
-
-class _Untranslatable(Exception):
-    """The field cannot be merged; carries the message and the fix for ``check``."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.message, self.fix = message, fix
-
-
-def _tokens(parts: list[Piece]) -> list[list[Piece]]:
-    """Split an instruction into tokens at spaces outside quotes; a nested field is part of a token."""
-    tokens: list[list[Piece]] = []
-    current: list[Piece] = []
-    quoted = started = False
-    for part in parts:
-        if not isinstance(part, str):
-            current.append(part)
-            started = True
-            continue
-        for char in part:
-            if char == '"':
-                quoted, started = not quoted, True
-                if not quoted:  # a closing quote ends the token, "" included
-                    tokens.append(current)
-                    current, started = [], False
-            elif char.isspace() and not quoted:
-                if started:
-                    tokens.append(current)
-                current, started = [], False
-            else:
-                if current and isinstance(current[-1], str):
-                    current[-1] += char
-                else:
-                    current.append(char)
-                started = True
-    if started:
-        tokens.append(current)
-    return tokens
-
-
-def _word(token: list[Piece]) -> str:
-    return "".join(p for p in token if isinstance(p, str))
-
-
-def _expression(token: list[Piece]) -> str:
-    """A token as a Jinja expression: literal text and nested fields joined with ``~``."""
-    if len(token) == 1 and not isinstance(token[0], str):
-        return _field_expression(token[0])
-    pieces = [json.dumps(p, ensure_ascii=False) if isinstance(p, str) else f"({_field_expression(p)})"
-              for p in token]
-    return " ~ ".join(pieces) if pieces else '""'
-
-
-def _field_expression(item: _Field) -> str:
-    return _translate(_tokens(item.parts), item.text())
-
-
-def _translate(tokens: list[list[Piece]], instruction: str) -> str:
-    """Return the Jinja expression for a field.
-
-    Raises:
-        _Untranslatable: for refused fields and fields that hold merge fields LibreOffice cannot fill.
-        LookupError: for other fields (PAGE, DATE …), which stay as they are.
-    """
-    if not tokens:
-        raise LookupError(instruction)
-    kind = _word(tokens[0]).upper()
-    if kind in REFUSED:
-        raise _Untranslatable(f"the Word field {kind} cannot be used in a per-recipient merge", REFUSED[kind])
-    if kind == "ADDRESSBLOCK":
-        return 'address_lines|join("\\n")'
-    if kind == "GREETINGLINE":
-        return "salutation"
-    if kind == "MERGEFIELD" and len(tokens) >= 2:
-        return _merge_field(_word(tokens[1]), tokens[2:])
-    if kind == "IF":
-        return _if_field(tokens[1:], instruction)
-    if any(not isinstance(p, str) for token in tokens for p in token):
-        raise _Untranslatable(f"the Word field {kind or instruction!r} holds merge fields, which LibreOffice "
-                              "cannot calculate", "use a MERGEFIELD with a \\# or \\@ switch, or an IF field, "
-                              "or compute the value in a column of the recipient list")
-    raise LookupError(instruction)
-
-
-def _merge_field(name: str, rest: list[list[Piece]]) -> str:
-    """``MERGEFIELD name`` with its switches, as Word applies them: picture, case, before/after."""
-    value = f"recipient[{json.dumps(name, ensure_ascii=False)}]"
-    switches = {_word(key).lower(): _word(arg) for key, arg in zip(rest[::2], rest[1::2])}
-    shown = value
-    if "\\#" in switches:
-        shown = f"{value}|word_number({json.dumps(switches[chr(92) + '#'], ensure_ascii=False)})"
-    elif "\\@" in switches:
-        shown = f"{value}|word_date({json.dumps(switches[chr(92) + '@'], ensure_ascii=False)})"
-    fmt = _FORMATS.get(switches.get("\\*", "").lower())
-    if fmt:
-        shown = f"{shown}|{fmt}" if shown != value else f"{value}|word_text|{fmt}"
-    before, after = switches.get("\\b", ""), switches.get("\\f", "")
-    if before or after:
-        shown = f"({json.dumps(before, ensure_ascii=False)} ~ {shown} ~ {json.dumps(after, ensure_ascii=False)}) " \
-                f"if {value} not in ('', none) else ''"
-    return shown
-
-
-def _if_field(args: list[list[Piece]], instruction: str) -> str:
-    """``IF left op right then [else]``; an operator written against its operands is split off."""
-    args = _split_operator(args)
-    if len(args) < 4 or _word(args[1]) not in _OPERATORS or any(not isinstance(p, str) for p in args[1]):
-        raise _Untranslatable(f"the IF field {instruction!r} cannot be read",
-                              'write it as IF { MERGEFIELD Anrede } = "Frau" "text if true" "text if false"')
-    left, op, right, then = args[:4]
-    otherwise = args[4] if len(args) > 4 else []
-    return (f"word_if({_expression(left)}, {json.dumps(_word(op))}, {_expression(right)}, "
-            f"{_expression(then)}, {_expression(otherwise)})")
-
-
-def _split_operator(args: list[list[Piece]]) -> list[list[Piece]]:
-    """Turn ``{X}="Frau"`` or ``{X} ="Frau"`` into three tokens, as Word reads them."""
-    if len(args) >= 2 and _word(args[1]) in _OPERATORS:
-        return args
-    for index, token in enumerate(args[:2]):
-        for pos, piece in enumerate(token):
-            if isinstance(piece, str):
-                op = next((o for o in _OPERATORS if piece.startswith(o)), None)
-                if op and (pos or index):
-                    before, rest = token[:pos], piece[len(op):]
-                    after = ([rest] if rest else []) + token[pos + 1:]
-                    head = args[:index] + ([before] if before else [])
-                    return head + [[op]] + ([after] if after else []) + args[index + 1:]
-    return args
+        return story_name(self.part)
 
 
 def _tag_run(text: str, like: etree._Element | None) -> etree._Element:
+    """A run holding ``text``, formatted like the run ``like``."""
     run = etree.Element(_q("r"))
     properties = like.find("w:rPr", _NS) if like is not None else None
     if properties is not None:
@@ -234,30 +75,34 @@ class _PartConverter:
         self.count = 0
 
     def tag_for(self, tokens: list[list[Piece]], instruction: str) -> str | None:
+        """The Jinja tag for a field, or None (a finding is kept for a field that cannot be merged)."""
         try:
-            expression = _translate(tokens, instruction)
+            expression = translate(tokens, instruction)
         except LookupError:
             return None
-        except _Untranslatable as err:
+        except Untranslatable as err:
             self.findings.append(FieldFinding(self.part, instruction, err.message, err.fix))
             return None
         self.count += 1
         return "{{ " + expression + " }}"
 
     def simple_fields(self, root: etree._Element) -> None:
+        """Replace each ``<w:fldSimple>`` merge field by a run holding its tag."""
         for simple in list(root.iter(_q("fldSimple"))):
             instruction = simple.get(_q("instr"), "")
-            tag = self.tag_for(_tokens([instruction]), instruction.strip())
-            if tag is not None:
-                simple.getparent().replace(simple, _tag_run(tag, simple.find("w:r", _NS)))
+            tag = self.tag_for(split_tokens([instruction]), instruction.strip())
+            parent = simple.getparent()
+            if tag is not None and parent is not None:
+                parent.replace(simple, _tag_run(tag, simple.find("w:r", _NS)))
 
     def complex_fields(self, root: etree._Element) -> None:
+        """Replace each complex merge field (``fldChar`` begin … end) by a run holding its tag."""
         for paragraph in list(root.iter(_q("p"))):
             self._paragraph(paragraph)
 
     def _paragraph(self, paragraph: etree._Element) -> None:
         runs = [r for r in paragraph.iter(_q("r")) if _paragraph_of(r) is paragraph]
-        stack: list[_Field] = []
+        stack: list[Field] = []
         start = 0
         for index, run in enumerate(runs):
             char = run.find("w:fldChar", _NS)
@@ -266,10 +111,11 @@ class _PartConverter:
                 if not stack:
                     start = index
                 elif not stack[-1].in_result:
-                    stack[-1].parts.append(_Field())
-                    stack.append(stack[-1].parts[-1])  # type: ignore[arg-type]
+                    nested = Field()
+                    stack[-1].parts.append(nested)
+                    stack.append(nested)
                     continue
-                stack.append(_Field())
+                stack.append(Field())
             elif kind == "separate" and stack:
                 stack[-1].in_result = True
             elif kind == "end" and stack:
@@ -279,14 +125,22 @@ class _PartConverter:
             elif stack and not stack[-1].in_result:
                 stack[-1].parts += [t.text or "" for t in run.findall("w:instrText", _NS)]
 
-    def _replace(self, runs: list[etree._Element], item: _Field) -> None:
-        tag = self.tag_for(_tokens(item.parts), item.text())
+    def _replace(self, runs: list[etree._Element], item: Field) -> None:
+        tag = self.tag_for(split_tokens(item.parts), item.text())
         if tag is None:
             return
         shown = [r for r in runs if r.find("w:t", _NS) is not None]
-        runs[0].getparent().replace(runs[0], _tag_run(tag, shown[0] if shown else runs[0]))
+        _parent(runs[0]).replace(runs[0], _tag_run(tag, shown[0] if shown else runs[0]))
         for run in runs[1:]:
-            run.getparent().remove(run)
+            _parent(run).remove(run)
+
+
+def _parent(element: etree._Element) -> etree._Element:
+    """The element's parent (a run always has one: its paragraph, hyperlink …)."""
+    parent = element.getparent()
+    if parent is None:
+        raise ValueError(f"a {element.tag} element without a parent")
+    return parent
 
 
 def _paragraph_of(run: etree._Element) -> etree._Element | None:
@@ -296,15 +150,14 @@ def _paragraph_of(run: etree._Element) -> etree._Element | None:
     return parent
 
 
-def convert_part(xml: bytes, part: str = "word/document.xml") -> tuple[bytes, int, list[FieldFinding]]:
+def _convert_part(xml: bytes, part: str = "word/document.xml") -> tuple[bytes, int, list[FieldFinding]]:
     """Return a part with its merge fields replaced by Jinja tags, how many there were, and the
     fields that cannot be merged (left in place)."""
     root = etree.fromstring(xml)
     converter = _PartConverter(part)
     converter.simple_fields(root)
     converter.complex_fields(root)
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return data, converter.count, converter.findings
+    return _xml_bytes(root), converter.count, converter.findings
 
 
 def _drop_mail_merge_settings(xml: bytes) -> bytes:
@@ -312,6 +165,11 @@ def _drop_mail_merge_settings(xml: bytes) -> bytes:
     root = etree.fromstring(xml)
     for element in root.findall("w:mailMerge", _NS):
         root.remove(element)
+    return _xml_bytes(root)
+
+
+def _xml_bytes(root: etree._Element) -> bytes:
+    """A part's XML as Word writes it: UTF-8, with a standalone declaration."""
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -320,12 +178,15 @@ _FIELD_MARKERS = (b"instrText", b"fldSimple")
 
 @dataclass(frozen=True)
 class _Prepared:
+    """A template's merge fields converted, and the fields that cannot be merged."""
+
     data: bytes | None  # the converted DOCX, or None when the template has no merge fields
     findings: tuple[FieldFinding, ...]
 
 
-@lru_cache(maxsize=64)
-def _prepared(path: Path, size: int, mtime_ns: int) -> _Prepared:
+@per_file_version(maxsize=64)
+def _prepare(path: Path) -> _Prepared:
+    """Convert the merge fields in the story parts of a template."""
     with zipfile.ZipFile(path) as source:
         parts = {name: source.read(name) for name in source.namelist()}
         infos = source.infolist()
@@ -333,7 +194,7 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> _Prepared:
     findings: list[FieldFinding] = []
     for name, data in parts.items():
         if STORY_PARTS.fullmatch(name) and any(marker in data for marker in _FIELD_MARKERS):
-            new, count, found = convert_part(data, name)
+            new, count, found = _convert_part(data, name)
             findings += found
             if count:
                 converted[name] = new
@@ -347,11 +208,6 @@ def _prepared(path: Path, size: int, mtime_ns: int) -> _Prepared:
                 data = _drop_mail_merge_settings(data)
             target.writestr(info.filename, data)
     return _Prepared(out.getvalue(), tuple(findings))
-
-
-def _prepare(path: Path) -> _Prepared:
-    stat = path.stat()
-    return _prepared(path, stat.st_size, stat.st_mtime_ns)
 
 
 def prepared_template(path: Path) -> Path | io.BytesIO:
@@ -373,8 +229,8 @@ def jinja_for(instruction: str) -> str | None:
         ValueError: for a field that cannot be merged (the message says what to do instead).
     """
     try:
-        return "{{ " + _translate(_tokens([instruction]), instruction.strip()) + " }}"
+        return "{{ " + translate(split_tokens([instruction]), instruction.strip()) + " }}"
     except LookupError:
         return None
-    except _Untranslatable as err:
+    except Untranslatable as err:
         raise ValueError(f"{err.message} ({err.fix})") from err

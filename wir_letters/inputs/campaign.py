@@ -7,14 +7,13 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from wir_letters.errors import CampaignError, Problem
-from wir_letters.files import load_yaml
+from wir_letters.inputs._headers import header_key
+from wir_letters.inputs._yaml import read_yaml
 from wir_letters.inputs.letter_rules import LetterRules
-from wir_letters.inputs.headers import header_key
 from wir_letters.inputs.recipients import Schema, TableSource
 
 ColumnType = Literal["text", "boolean", "number", "date"]
@@ -105,6 +104,8 @@ class Table(BaseModel):
 
 
 class Output(BaseModel):
+    """``output:``: the folder the bundles are written to, and the bundle file name pattern."""
+
     model_config = _STRICT
     folder: Path = Path("out")
     bundle_name: str = "{id}.pdf"
@@ -154,10 +155,11 @@ class Campaign(BaseModel):
 
     @property
     def base_dir(self) -> Path:
+        """The folder that holds campaign.yaml."""
         return self.source.parent
 
     @property
-    def schema(self) -> Schema:
+    def schema(self) -> Schema:  # type: ignore[override]  # shadows pydantic's deprecated BaseModel.schema()
         """What the recipient list reader must know: declared types, lengths, tables, headers, sheet."""
         return Schema(
             types={name: c.type for name, c in self.columns.items() if c.type != "text"},
@@ -178,10 +180,7 @@ def load_campaign(path: Path | str) -> Campaign:
     if not path.is_file():
         raise CampaignError(Problem(str(path), "campaign file not found",
                                     fix="pass -c PATH or run in the folder that holds campaign.yaml"))
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise CampaignError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
+    data = read_yaml(path, CampaignError)
     if not isinstance(data, dict):
         raise CampaignError(Problem(str(path), "expected a mapping of keys (title, sender, documents, ...)"))
     if "source" in data:

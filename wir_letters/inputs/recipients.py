@@ -4,24 +4,25 @@ The built-in address columns are always text. Every other column keeps the type 
 gives it (YAML booleans, numbers, dates, lists and mappings; Excel booleans, numbers and
 dates); a ``Schema`` (``columns:`` in campaign.yaml) converts a column to a declared type and
 attaches per-recipient tables read from a second sheet or file. Headers are matched to columns by
-``wir_letters.inputs.headers`` (case, spaces, German and Word-style names).
+``wir_letters.inputs._headers`` (case, spaces, German and Word-style names).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from wir_letters.errors import Problem, RecipientError
-from wir_letters.inputs.headers import header_lookup, missing_problem
-from wir_letters.inputs.readers import RawRow, read_any, text as _text
-from wir_letters.inputs.values import TYPE_PARSERS
+from wir_letters.inputs._cells import apply_types, bad_character, cell_value, pad_postcode, row_place, with_aliases
+from wir_letters.inputs._headers import header_lookup, missing_problem
+from wir_letters.inputs._readers import RawRow as RawRow  # the rows validate_rows and check_rows take
+from wir_letters.inputs._readers import read_any, text
+from wir_letters.inputs._tables import read_table
 
 REQUIRED_COLUMNS = ("id", "name", "kind", "street", "postcode", "city")
 OPTIONAL_COLUMNS = (
@@ -75,16 +76,20 @@ class Recipient:
 
     @property
     def id(self) -> str:
-        return self.fields["id"]
+        """The recipient's ``id`` column."""
+        rid: str = self.fields["id"]
+        return rid
 
     @property
     def name(self) -> str:
-        return self.fields["name"]
+        """The recipient's ``name`` column (the addressee)."""
+        name: str = self.fields["name"]
+        return name
 
     @property
     def place(self) -> str:
-        """Where the row stands, for error messages: ``file, row N (id)``."""
-        return f"row {self.row} ({self.id})" if self.id else f"row {self.row}"
+        """Where the row stands, for error messages: ``row N (id)``."""
+        return row_place(self.row, self.id)
 
 
 @dataclass(frozen=True)
@@ -134,18 +139,38 @@ def read_recipients(path: Path, schema: Schema | None = None) -> RecipientList:
     return listed
 
 
-def read_rows(path: Path, sheet: str | None = None, lookup: Mapping[str, str] | None = None) -> list[RawRow]:
-    """Read the raw rows of a ``.yaml``, ``.csv`` or ``.xlsx`` file (``sheet``: a workbook's sheet),
-    keyed by column: headers are mapped through ``lookup`` (default: the built-in aliases).
+Recipients = Union[RecipientList, Sequence[Recipient]]
+"""What every API function takes as "the recipients": a read list, or recipients of your own."""
+
+
+def make_recipient(fields: Mapping[str, Any], schema: Schema | None = None, *,
+                   source: str | Path = "<api>") -> Recipient:
+    """Validate one recipient given as a plain mapping, e.g. a row from your own database.
+
+    The same rules as for a row of a recipient list apply (required columns, id, postcode,
+    e-mail, declared types and lengths of ``schema``).
 
     Raises:
-        RecipientError: when the file is missing, of another type, unreadable, or its header is ambiguous.
+        RecipientError: listing every problem, with the field and the fix.
     """
-    return read_any(path, sheet, header_lookup() if lookup is None else lookup)[0]
+    return validate_rows(Path(source), [RawRow(1, dict(fields))], schema)[0]
+
+
+def as_recipient_list(recipients: Recipients) -> RecipientList:
+    """Return ``recipients`` as a ``RecipientList`` (a plain sequence has no problems to report)."""
+    if isinstance(recipients, RecipientList):
+        return recipients
+    items = list(recipients)
+    columns = frozenset(name for recipient in items for name in recipient.fields)
+    return RecipientList(items, [], columns, items[0].source if items else None)
 
 
 def validate_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> list[Recipient]:
-    """Return the rows as recipients, or raise ``RecipientError`` listing every problem."""
+    """Return the rows as recipients.
+
+    Raises:
+        RecipientError: listing every problem of every row.
+    """
     listed = check_rows(path, rows, schema)
     if listed.problems:
         raise RecipientError(listed.problems)
@@ -154,7 +179,15 @@ def validate_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) 
 
 def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> RecipientList:
     """Type the cells and check each row: required fields, id, postcode, e-mail, characters,
-    declared types and lengths."""
+    declared types and lengths.
+
+    Returns:
+        The valid rows as recipients (a duplicated id leaves out every row with it), the
+        problems of the others, and the columns.
+
+    Raises:
+        RecipientError: when there are no rows or required columns are missing.
+    """
     schema = schema or Schema()
     found = list(dict.fromkeys(name for row in rows for name in row.cells))
     columns = set(found)
@@ -170,26 +203,23 @@ def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> 
     recipients: list[Recipient] = []
     seen: dict[str, int] = {}
     for raw in rows:
-        fields = {name: _cell(name, value) for name, value in raw.cells.items()}
+        fields = {name: text(value) if name in BUILTIN_COLUMNS else cell_value(value)
+                  for name, value in raw.cells.items()}
         for column in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS, *sorted(columns)):
             fields.setdefault(column, "")  # like an empty spreadsheet cell
-        fields["postcode"] = _pad_postcode(fields["postcode"])
-        typing_problems = list(_apply_types(path, raw, fields, schema))
+        fields["postcode"] = pad_postcode(fields["postcode"])
+        typing_problems = list(apply_types(path, raw.number, fields, schema.types, schema.max_lengths,
+                                           BUILTIN_COLUMNS))
         recipient = Recipient(fields=fields, source=path, row=raw.number)
-        found = typing_problems + list(_row_problems(recipient, seen))
+        row_problems = typing_problems + list(_row_problems(recipient, seen))
         seen.setdefault(fields["id"], raw.number)
-        problems += found
-        if not found:  # a header as written reads the same value: MERGEFIELD PLZ, {{ recipient.Ort }}
-            recipients.append(dataclasses.replace(recipient, fields=_with_aliases(fields, aliases)))
-    counts = Counter(_text(raw.cells.get("id")) for raw in rows)
+        problems += row_problems
+        if not row_problems:  # a header as written reads the same value: MERGEFIELD PLZ, {{ recipient.Ort }}
+            recipients.append(dataclasses.replace(recipient, fields=with_aliases(fields, aliases)))
+    counts = Counter(text(raw.cells.get("id")) for raw in rows)
     recipients = [r for r in recipients if counts[r.id] == 1]  # a duplicated id is ambiguous everywhere
     return RecipientList(recipients, problems, frozenset(columns | set(OPTIONAL_COLUMNS) | set(aliases)), path,
                          frozenset(aliases))
-
-
-def _with_aliases(fields: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:
-    """The fields plus each header as written (``PLZ``) holding its column's value (``postcode``)."""
-    return {**fields, **{header: fields[column] for header, column in aliases.items() if column in fields}}
 
 
 def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
@@ -200,7 +230,7 @@ def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pro
 def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
     file, where, fields = str(recipient.source), recipient.place, recipient.fields
     for column, value in fields.items():
-        bad = next((c for text in _strings(value) for c in text if not _xml_char(c)), None)
+        bad = bad_character(value)
         if bad is not None:
             yield Problem(file, f"contains the control character U+{ord(bad):04X}, which Word documents cannot "
                           "hold", where, column, fix="delete it from the cell (it is often invisible)")
@@ -224,46 +254,6 @@ def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pr
                       fix="write it as name@domain.de, without spaces or a display name")
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every text inside a cell value (lists and mappings of a table included)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _strings(item)
-
-
-def _apply_types(path: Path, raw: RawRow, fields: dict[str, Any], schema: Schema) -> Iterator[Problem]:
-    """Convert the declared columns in place; yield a problem for each value that does not parse."""
-    where = f"row {raw.number} ({fields.get('id')})" if fields.get("id") else f"row {raw.number}"
-    for column, kind in schema.types.items():
-        if column not in fields or column in BUILTIN_COLUMNS:
-            continue
-        value = fields[column]
-        try:
-            fields[column] = _typed(value, kind)
-        except ValueError as err:
-            yield Problem(str(path), f"{value!r} is not a {kind}: {err}", where, column,
-                          fix=f"correct the cell, or change the type of '{column}' under columns: in campaign.yaml",
-                          recipient=str(fields.get("id", "")))
-    for column, limit in schema.max_lengths.items():
-        value = fields.get(column)
-        if isinstance(value, str) and len(value) > limit:
-            yield Problem(str(path), f"has {len(value)} characters, the letter has room for {limit}", where,
-                          column, fix=f"shorten it to at most {limit} characters",
-                          recipient=str(fields.get("id", "")))
-
-
-def _typed(value: Any, kind: str) -> Any:
-    """Return ``value`` as the declared type; an empty number or date cell becomes None."""
-    if kind in ("number", "date") and (value is None or value == ""):
-        return None
-    return TYPE_PARSERS[kind](value)
-
-
 def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
     """Give each recipient its rows of every declared table, as a list under the table's name.
 
@@ -277,60 +267,8 @@ def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
             problems.append(Problem(str(listed.source), f"the table '{name}' has the name of a column",
                                     field=name, fix="rename the table under tables: in campaign.yaml"))
             continue
-        tables[name], found = _table_rows(source, known)
+        tables[name], found = read_table(source.file, source.sheet, source.types, known, BUILTIN_COLUMNS)
         problems += found
     recipients = [dataclasses.replace(r, fields={**r.fields, **{name: rows.get(r.id, []) for name, rows in
                                                                tables.items()}}) for r in listed.recipients]
     return RecipientList(recipients, problems, listed.columns | frozenset(tables), listed.source, listed.aliases)
-
-
-def _table_rows(source: TableSource, known: set[str]) -> tuple[dict[str, list[dict[str, Any]]], list[Problem]]:
-    """Read one table and group its rows by recipient id."""
-    file = f"{source.file}" + (f" (sheet {source.sheet})" if source.sheet else "")
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    problems: list[Problem] = []
-    lookup = header_lookup(source.types, builtin=("id",))  # ID, Kennung; but a "Titel" stays "Titel"
-    for raw in read_rows(source.file, source.sheet, lookup):
-        row = _with_aliases({name: _cell("", value) for name, value in raw.cells.items()},
-                            {header: column for column, header in raw.headers.items() if header not in raw.cells})
-        rid = _text(raw.cells.get("id"))
-        problems += list(_apply_types(source.file, raw, row, Schema(types=source.types)))
-        if not rid:
-            problems.append(Problem(file, "is empty", f"row {raw.number}", "id",
-                                    fix="give each table row the id of its recipient"))
-        elif rid not in known:
-            problems.append(Problem(file, f"id {rid!r} is not in the recipient list", f"row {raw.number}", "id",
-                                    fix="use an id from the recipient list, or delete the row"))
-        else:
-            grouped.setdefault(rid, []).append(row)
-    return grouped, problems
-
-
-def _xml_char(char: str) -> bool:
-    """True for characters XML 1.0 (and so a DOCX) can hold."""
-    code = ord(char)
-    return (code >= 0x20 and not 0xD800 <= code <= 0xDFFF and code not in (0xFFFE, 0xFFFF)) or char in "\t\n"
-
-
-def _pad_postcode(value: str) -> str:
-    """Restore a leading zero that Excel dropped (``7548`` → ``07548``)."""
-    return value.zfill(5) if value.isdigit() and len(value) == 4 else value
-
-
-def _cell(column: str, value: Any) -> Any:
-    """A cell as the recipient holds it: text for built-in columns, else its own type."""
-    if column in BUILTIN_COLUMNS:
-        return _text(value)
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return _text(value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time() else value
-    if isinstance(value, Mapping):
-        return {str(key): _cell("", item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_cell("", item) for item in value]
-    return value

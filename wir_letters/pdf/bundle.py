@@ -11,6 +11,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from wir_letters.files import write_atomic
+from wir_letters.pdf._pdfnorm import pdf_date
 
 
 @dataclass(frozen=True)
@@ -19,11 +20,6 @@ class BundlePart:
 
     title: str
     pdf: PdfReader
-
-
-def pdf_date(day: dt.date) -> str:
-    """Return a PDF date string (``D:20170120000000``) for a fixed, reproducible timestamp."""
-    return f"D:{day:%Y%m%d}000000"
 
 
 def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date) -> int:

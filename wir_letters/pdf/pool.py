@@ -43,6 +43,7 @@ class ConversionPool:
             self._expected = max(0, self._expected + count)
 
     def submit(self, job: ConversionJob) -> None:
+        """Queue ``job`` for conversion; its result comes from :meth:`results`."""
         self._pending += 1
         self._jobs.put(job)
 
@@ -78,6 +79,7 @@ class ConversionPool:
             yield item
 
     def join(self) -> None:
+        """Close the queue and wait until every worker has stopped."""
         self.close()
         for thread in self._threads:
             thread.join()

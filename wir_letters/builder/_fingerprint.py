@@ -70,11 +70,13 @@ class Inputs:
     version: str = __version__
 
     def as_json(self) -> dict[str, Any]:
+        """The inputs as the manifest stores them."""
         return {"row": dict(self.row), "settings": self.settings, "templates": dict(self.templates),
                 "attachments": dict(self.attachments), "version": self.version}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Inputs:
+        """The inputs a manifest entry stored; what is missing is empty (and so counts as changed)."""
         return cls(row=data.get("row", {}), settings=data.get("settings", ""),
                    templates=data.get("templates", {}), attachments=data.get("attachments", {}),
                    version=data.get("version", ""))

@@ -16,9 +16,14 @@ _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
 
 
+def pdf_date(day: dt.date) -> str:
+    """Return a PDF date string (``D:20170120000000``) for a fixed, reproducible timestamp."""
+    return f"D:{day:%Y%m%d}000000"
+
+
 def normalize_pdf(data: bytes, day: dt.date) -> bytes:
     """Return ``data`` with dates set to ``day`` and /ID, /DocChecksum derived from the content."""
-    fixed_date = f"D:{day:%Y%m%d}000000".encode()
+    fixed_date = pdf_date(day).encode()
     data = _DATE.sub(lambda m: m.group(0).replace(m.group(2), fixed_date), data)
     blank = _CHECKSUM.sub(b"", _ID.sub(b"", data))
     digest = hashlib.sha256(blank).hexdigest().upper().encode()

@@ -1,4 +1,4 @@
-r"""Word field switches: ``\#`` numeric pictures, ``\@`` date-time pictures, IF comparisons.
+r"""Word's ``\#`` numeric picture switch: ``{ MERGEFIELD Betrag \# "#.##0,00 €" }``.
 
 Output is locale-aware through Babel (CLDR data), never through the operating system's
 locale, so a merge gives the same text on every machine.
@@ -6,32 +6,15 @@ locale, so a merge gives the same text on every machine.
 
 from __future__ import annotations
 
-import datetime as dt
-import operator as op
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
-from typing import Any
 
-from babel import Locale
-from babel.dates import (
-    format_date,
-    format_time,
-    get_date_format,
-    get_day_names,
-    get_month_names,
-    get_period_names,
-    get_time_format,
-)
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from wir_letters.inputs.values import parse_date, parse_number
+from wir_letters.documents._locales import babel_locale
+from wir_letters.inputs.values import parse_number
 
-OPERATORS = ("=", "<>", "<", ">", "<=", ">=")
-_COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {
-    "=": op.eq, "<>": op.ne, "<": op.lt, ">": op.gt, "<=": op.le, ">=": op.ge,
-}
 DIGITS = "0#x"
 SEPARATORS = ".,"
 SIGNS = "+-"
@@ -93,74 +76,6 @@ def format_number(value: object, picture: str, locale: str = "de_DE", *, pad: bo
     return "-" + text if needs_minus else text
 
 
-def format_datetime(value: object, picture: str, locale: str = "de_DE") -> str:
-    r"""Format ``value`` with a Word ``\@`` date-time picture, e.g. ``dddd, d. MMMM yyyy``.
-
-    ``value`` is a date, datetime or text accepted by :func:`wir_letters.inputs.values.parse_date`.
-    Items: ``d dd`` day, ``ddd dddd`` weekday name, ``M MM`` month, ``MMM MMMM`` month
-    name, ``yy yyyy`` year (``d`` and ``y`` in either case), ``h hh`` 12-hour and ``H HH``
-    24-hour clock, ``m mm`` minutes, ``s ss`` seconds, ``AM/PM`` and ``am/pm`` (both shown
-    as the locale's upper-case marker, as Word does). Text in single quotes and all other
-    characters are literal. Names come from Babel in the format context.
-    """
-    try:
-        moment = parse_date(value)
-    except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date, so the picture {picture!r} cannot format it: {exc}") from None
-    if not isinstance(moment, dt.datetime):
-        moment = dt.datetime.combine(moment, dt.time(0))
-    return "".join(_date_item(item, moment, locale) for item in _date_items(picture))
-
-
-def compare(left: object, operator: str, right: object) -> bool:
-    """Evaluate a Word IF comparison ``left operator right``.
-
-    Both sides numeric (numbers or numeric text) compare as numbers; otherwise both
-    compare as case-sensitive text (``None`` is empty). With text, ``=`` and ``<>``
-    treat ``*`` (any run) and ``?`` (one character) on the right as wildcards.
-    """
-    if operator not in OPERATORS:
-        raise ValueError(f"unknown IF operator {operator!r}; use one of {' '.join(OPERATORS)}")
-    numbers = _numbers(left, right)
-    if numbers is not None:
-        return _apply(numbers[0], operator, numbers[1])
-    left_text, right_text = _text(left), _text(right)
-    if operator in ("=", "<>"):
-        matched = _wildcard(right_text).fullmatch(left_text) is not None
-        return matched if operator == "=" else not matched
-    return _apply(left_text, operator, right_text)
-
-
-def display(value: object, locale: str = "de_DE") -> str:
-    """Return how a typed value prints in a merge field without a picture switch.
-
-    ``None`` is empty, bools are ja/nein (German locales) or yes/no, ints have no
-    grouping, decimals use the locale's decimal symbol without grouping, padding or
-    exponent, dates use the locale's numeric short date with a four-digit year,
-    datetimes add the short time, and lists and dict values are joined by ``", "``.
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _yes_no(value, locale)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float | Decimal):
-        return _plain_decimal(value, locale)
-    if isinstance(value, dt.datetime):
-        return f"{_short_date(value, locale)} {_short_time(value, locale)}"
-    if isinstance(value, dt.date):
-        return _short_date(value, locale)
-    if isinstance(value, list | tuple):
-        return ", ".join(display(item, locale) for item in value)
-    if isinstance(value, Mapping):
-        return ", ".join(display(item, locale) for item in value.values())
-    return str(value)
-
-
-# --- numeric pictures ---------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class _Symbols:
     """The locale's decimal and grouping symbols."""
@@ -171,7 +86,7 @@ class _Symbols:
     @classmethod
     def of(cls, locale: str) -> _Symbols:
         """Look the symbols up in Babel."""
-        parsed = _locale(locale)
+        parsed = babel_locale(locale)
         return cls(get_decimal_symbol(parsed), get_group_symbol(parsed))
 
 
@@ -187,7 +102,9 @@ def _picture_number(value: object, picture: str) -> Decimal:
 
 def _split_sections(picture: str) -> list[str]:
     """Split at ``;`` outside quotes; at most three sections count."""
-    sections, current, quoted = [], [], False
+    sections: list[str] = []
+    current: list[str] = []
+    quoted = False
     for char in picture:
         if char == "'":
             quoted = not quoted
@@ -302,6 +219,7 @@ def _integer_cells(tokens: list[_Token], point: int, integer: int, pad: bool, sy
     cells: dict[int, str] = {}
     for k, slot in enumerate(slots):
         position = len(slots) - 1 - k
+        placed: list[tuple[str | None, int]]
         if k == 0 and len(digits) > len(slots):
             placed = [(digits[j], len(digits) - 1 - j) for j in range(len(digits) - len(slots) + 1)]
         elif position < len(digits):
@@ -334,109 +252,3 @@ def _sign(item: str, magnitude: Decimal, negative: bool, blank: str) -> str:
     if negative:
         return "-"
     return "+" if item == "+" and magnitude else blank
-
-
-# --- date-time pictures -------------------------------------------------------------
-
-_DATE_ITEM = re.compile(r"'[^']*'?|AM/PM|am/pm|d+|D+|M+|y+|Y+|h+|H+|m+|s+|.", re.DOTALL)
-
-
-def _date_items(picture: str) -> list[str]:
-    """Split a date-time picture into items."""
-    return _DATE_ITEM.findall(picture)
-
-
-def _date_item(item: str, moment: dt.datetime, locale: str) -> str:
-    """Render one date-time picture item."""
-    kind, width = item[0], len(item)
-    if kind == "'":
-        return item[1:].removesuffix("'") if width > 1 else ""
-    if item in ("AM/PM", "am/pm"):
-        return get_period_names("abbreviated", "format", _locale(locale))["am" if moment.hour < 12 else "pm"].upper()
-    if kind in "dD":
-        return _day(moment, width, locale)
-    if kind == "M":
-        return _month(moment, width, locale)
-    if kind in "yY":
-        return f"{moment.year:04d}" if width > 2 else f"{moment.year % 100:02d}"
-    numbers = {"h": moment.hour % 12 or 12, "H": moment.hour, "m": moment.minute, "s": moment.second}
-    if kind in numbers:
-        return f"{numbers[kind]:02d}" if width > 1 else str(numbers[kind])
-    return item
-
-
-def _day(moment: dt.datetime, width: int, locale: str) -> str:
-    """Day of month (``d``, ``dd``) or weekday name (``ddd``, ``dddd``)."""
-    if width <= 2:
-        return f"{moment.day:0{width}d}"
-    names = get_day_names("abbreviated" if width == 3 else "wide", "format", _locale(locale))
-    return names[moment.weekday()]
-
-
-def _month(moment: dt.datetime, width: int, locale: str) -> str:
-    """Month number (``M``, ``MM``) or name (``MMM``, ``MMMM``)."""
-    if width <= 2:
-        return f"{moment.month:0{width}d}"
-    names = get_month_names("abbreviated" if width == 3 else "wide", "format", _locale(locale))
-    return names[moment.month]
-
-
-# --- comparisons and display --------------------------------------------------------
-
-
-def _numbers(left: object, right: object) -> tuple[Decimal, Decimal] | None:
-    """Both sides as numbers, or ``None`` if either is not numeric."""
-    try:
-        return Decimal(parse_number(left)), Decimal(parse_number(right))
-    except ValueError:
-        return None
-
-
-def _apply(left: Decimal | str, operator: str, right: Decimal | str) -> bool:
-    """Apply a comparison operator to two values of the same kind."""
-    return bool(_COMPARISONS[operator](left, right))
-
-
-def _text(value: object) -> str:
-    """Text form of an IF operand; ``None`` is empty."""
-    return "" if value is None else str(value)
-
-
-def _wildcard(pattern: str) -> re.Pattern[str]:
-    """Compile Word's ``*`` and ``?`` wildcards; everything else is literal."""
-    parts = (".*" if char == "*" else "." if char == "?" else re.escape(char) for char in pattern)
-    return re.compile("".join(parts), re.DOTALL)
-
-
-def _locale(locale: str) -> Locale:
-    """Parse ``de_DE`` or ``de-DE``."""
-    return Locale.parse(locale.replace("-", "_"))
-
-
-def _yes_no(value: bool, locale: str) -> str:
-    """ja/nein for German locales, yes/no otherwise."""
-    if _locale(locale).language == "de":
-        return "ja" if value else "nein"
-    return "yes" if value else "no"
-
-
-def _plain_decimal(value: float | Decimal, locale: str) -> str:
-    """Decimal text without grouping, padding or exponent."""
-    number = Decimal(repr(value)) if isinstance(value, float) else value
-    if not number.is_finite():
-        return str(value)
-    if number == 0:
-        return "0"
-    text = f"{number.normalize():f}"
-    return text.replace(".", get_decimal_symbol(_locale(locale)))
-
-
-def _short_date(value: dt.date, locale: str) -> str:
-    """The locale's numeric short date with a four-digit year (``16.01.2017``)."""
-    pattern = re.sub(r"y+", "yyyy", get_date_format("short", locale=_locale(locale)).pattern)
-    return format_date(value, pattern, locale=_locale(locale))
-
-
-def _short_time(value: dt.datetime, locale: str) -> str:
-    """The locale's short time of day (``14:30`` for de_DE)."""
-    return format_time(value, get_time_format("short", locale=_locale(locale)).pattern, locale=_locale(locale))

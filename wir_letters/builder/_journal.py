@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-JOURNAL_NAME = "journal"  # inside the work folder (.wir)
-
 
 class Journal:
     """An append-only list of recipient ids, one per line, synced as it is written."""

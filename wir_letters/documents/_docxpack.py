@@ -5,7 +5,8 @@ This is docxtpl's own rendering of each part (``patch_xml`` once, ``render_xml_p
 recipient) without python-docx opening and saving the whole package every time, which cost
 most of the render time (a Word template's styles alone are often several hundred KB).
 Templates that need docxtpl's whole-document fixes (``{%tc %}`` column loops, pictures) take
-the ordinary docxtpl path instead.
+the ordinary docxtpl path instead; ``docx_bytes`` packs what that path rendered the same
+reproducible way (fixed timestamps, so equal content gives equal bytes).
 """
 
 from __future__ import annotations
@@ -16,16 +17,20 @@ import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from docx.opc.packuri import PackURI
+from docx.opc.phys_pkg import PhysPkgWriter
+from docx.opc.pkgwriter import PackageWriter
 from docxtpl import DocxTemplate
 from jinja2 import Environment
 
+from wir_letters.documents._filecache import per_file_version
 from wir_letters.documents.mergefields import prepared_template
+from wir_letters.documents.parts import STORY_PARTS
 
-_RENDERED = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml|docProps/core\.xml")
+_RENDERED = re.compile(rf"{STORY_PARTS.pattern}|docProps/core\.xml")
 _NEEDS_DOCXTPL = ("{%tc", "<wp:docPr", "{%p include")
 _DOS_DATE = (1 << 5) | 1  # 1980-01-01: every entry gets this timestamp, so equal content gives equal bytes
 
@@ -38,18 +43,20 @@ _NOTES = {f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind
           for kind in ("footnotes", "endnotes")}
 
 
-class WirTemplate(DocxTemplate):
+class WirTemplate(DocxTemplate):  # type: ignore[misc]  # docxtpl has no type hints
     """docxtpl's template with two repairs: ``{{p x}}``/``{{r x}}`` with a plain text value give a
     paragraph/run holding the text (docxtpl would put bare text outside any paragraph, which
     LibreOffice drops), and endnotes are rendered like footnotes."""
 
     def patch_xml(self, src_xml: str) -> str:
+        """Join tags Word split over runs, then docxtpl's repairs; ``{{p x}}``/``{{r x}}`` get a filter."""
         joined = _TAG_RUNS.sub(lambda m: _TEXT_BREAK.sub("", m.group(0)), _SPLIT_TAG.sub("", src_xml))
         marked = _P_OR_R_TAG.sub(lambda m: "{{%s (%s)|docx_%s }}" % (
             m.group(1), m.group(2), "paragraph" if m.group(1) == "p" else "run"), joined)
         return str(super().patch_xml(marked))
 
     def render_footnotes(self, context: dict[str, Any], jinja_env: Environment | None = None) -> None:
+        """Render the footnotes and the endnotes (docxtpl renders footnotes only)."""
         for part in self.docx.part.package.parts:
             if part.content_type in _NOTES:
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
@@ -58,6 +65,8 @@ class WirTemplate(DocxTemplate):
 
 @dataclass(frozen=True)
 class _Entry:
+    """One zip member: its name, CRC, uncompressed size and deflated bytes."""
+
     name: bytes
     crc: int
     size: int
@@ -65,6 +74,7 @@ class _Entry:
 
     @classmethod
     def of(cls, name: str, content: bytes) -> _Entry:
+        """Deflate ``content`` (level 1) as the member ``name``."""
         packer = zlib.compressobj(1, zlib.DEFLATED, -15)
         return cls(name.encode("utf-8"), zlib.crc32(content), len(content), packer.compress(content) + packer.flush())
 
@@ -85,14 +95,9 @@ class PackedTemplate:
         return _zip([rendered.get(name) or self.fixed[name] for name in self.order])
 
 
+@per_file_version(maxsize=32)
 def packed_template(path: Path) -> PackedTemplate | None:
     """Return the packed form of a template, or None when it needs docxtpl's full render."""
-    stat = path.stat()
-    return _pack(path, stat.st_size, stat.st_mtime_ns)
-
-
-@lru_cache(maxsize=32)
-def _pack(path: Path, size: int, mtime_ns: int) -> PackedTemplate | None:
     source = prepared_template(path)
     with zipfile.ZipFile(source) as archive:
         contents = {info.filename: archive.read(info.filename) for info in archive.infolist()}
@@ -110,7 +115,7 @@ def _pack(path: Path, size: int, mtime_ns: int) -> PackedTemplate | None:
     return PackedTemplate(order, fixed, sources, docxtpl)
 
 
-def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
+def _zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
     """Pack ``(name, content)`` pairs into a reproducible zip (fixed timestamps, deflate level 1)."""
     return _zip([_Entry.of(name, content) for name, content in parts])
 
@@ -130,3 +135,30 @@ def _zip(entries: list[_Entry]) -> bytes:
     out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central),
                        len(out) - len(central), 0)
     return bytes(out)
+
+
+class _Collector:
+    """Takes the parts python-docx's PackageWriter writes, for ``_zip_parts`` to pack."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[str, bytes]] = []
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        self.parts.append((pack_uri.membername, blob))
+
+    def close(self) -> None:
+        pass
+
+
+def docx_bytes(doc: DocxTemplate) -> bytes:
+    """Serialise a rendered document as ``OpcPackage.save`` does, packed reproducibly."""
+    package = doc.docx.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    collector = cast(PhysPkgWriter, _Collector())  # PackageWriter only calls write()
+    # python-docx leaves these two helpers without type hints:
+    PackageWriter._write_content_types_stream(collector, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(collector, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(collector, parts)
+    return _zip_parts(cast(_Collector, collector).parts)

@@ -9,52 +9,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from wir_letters.builder._fingerprint import Inputs, file_digest
+from wir_letters.builder._journal import Journal
+from wir_letters.builder.layout import OutputLayout
+from wir_letters.builder.manifest import DocumentEntry, Manifest, ManifestEntry
+from wir_letters.builder.plan import DocumentPlan, RecipientPlan, make_context
+from wir_letters.builder.results import RecipientResult
+from wir_letters.checks.fidelity import fidelity_problem
 from wir_letters.checks.output import rendered_problems
+from wir_letters.documents.render import render_docx
+from wir_letters.errors import InputError
+from wir_letters.files import retire, write_atomic
+from wir_letters.inputs.campaign import Campaign
 from wir_letters.pdf.bundle import BundlePart, write_bundle
 from wir_letters.pdf.cache import ConversionCache
-from wir_letters.inputs.campaign import Campaign
 from wir_letters.pdf.convert import FILES_PER_CALL, ConversionJob
-from wir_letters.errors import InputError
-from wir_letters.checks.fidelity import fidelity_problem
-from wir_letters.files import retire, write_atomic
-from wir_letters.builder.fingerprint import Inputs, file_digest
-from wir_letters.builder.journal import Journal
-from wir_letters.builder.manifest import Manifest
-from wir_letters.builder.plan import DocumentPlan, RecipientPlan, make_context
 from wir_letters.pdf.pool import ConversionPool
-from wir_letters.documents.render import render_docx
-from wir_letters.builder.status import STALE_DIR, Status
 
 MAX_AHEAD = 4 * FILES_PER_CALL  # documents rendered but not yet converted, at most
-
-
-@dataclass
-class RecipientResult:
-    """What the build did for one recipient; ``error`` is set when it failed."""
-
-    id: str
-    name: str
-    status: Status | None = None
-    bundle: Path | None = None
-    documents: dict[str, Path] = field(default_factory=dict)  # document id -> PDF
-    pages: int = 0
-    error: str | None = None
-    rebuilt: frozenset[str] = frozenset()  # document ids rendered in this build
-    set_aside: list[Path] = field(default_factory=list)  # hand-edited outputs moved to _stale/ first
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-    def fail(self, message: str) -> None:
-        self.error = f"{self.error}; {message}" if self.error else message
 
 
 @dataclass
@@ -70,10 +48,10 @@ class _Open:
 class Pipeline:
     """Builds the recipients handed to ``add`` and records each one when it is complete."""
 
-    def __init__(self, campaign: Campaign, out: Path, manifest: Manifest, pool: ConversionPool,
+    def __init__(self, campaign: Campaign, layout: OutputLayout, manifest: Manifest, pool: ConversionPool,
                  cache: ConversionCache, on_done: Callable[[RecipientResult], None], verify_text: bool = True,
                  journal: Journal | None = None) -> None:
-        self.campaign, self.out, self.manifest = campaign, out, manifest
+        self.campaign, self.layout, self.manifest = campaign, layout, manifest
         self.verify_text = verify_text  # compare each PDF's words with its DOCX (off for converters without text)
         self.journal = journal
         self.pool, self.cache, self.on_done = pool, cache, on_done
@@ -175,7 +153,7 @@ class Pipeline:
             item.result.fail(f"the PDFs cannot be bundled: {type(err).__name__}: {err}; run check, and export "
                              "damaged attachments again as PDF")
         if not item.result.ok:
-            record_failure(self.manifest, self.out, item.result)
+            record_failure(self.manifest, self.layout, item.result)
         self.on_done(item.result)
 
     def _check_and_bundle(self, item: _Open) -> None:
@@ -185,7 +163,7 @@ class Pipeline:
         pages = {doc_id: len(reader.pages) for doc_id, reader in readers.items()}
         self._check_pages(item, pages)
         if item.result.ok and self.verify_text:
-            self._check_text(item, pages)
+            self._check_text(item)
         if item.result.ok:
             self._bundle(item, readers, pages)
 
@@ -196,7 +174,7 @@ class Pipeline:
                 item.result.fail(f"{doc.pdf}: {pages[doc_id]} pages, the campaign allows at most {limit} for "
                                  f"'{doc_id}' (max_pages): shorten the text or raise the limit")
 
-    def _check_text(self, item: _Open, pages: dict[str, int]) -> None:
+    def _check_text(self, item: _Open) -> None:
         """Fail the recipient when a PDF lacks words its DOCX holds (cut off, hidden, dropped)."""
         for doc in item.plan.documents:
             problem = fidelity_problem(doc.docx, doc.pdf)
@@ -209,11 +187,10 @@ class Pipeline:
         parts += [BundlePart(a.title, self._attachment(a.file)) for a in self.campaign.attachments]
         result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
                                     author=self.campaign.sender.authority, day=self.campaign.date)
-        retire_leftovers(self.manifest, self.out, plan)
+        retire_leftovers(self.manifest, self.layout, plan)
         result.bundle = plan.bundle
-        result.documents = {d.document.id: d.pdf for d in plan.documents}
-        self.manifest.record(plan.recipient.id, manifest_entry(self.out, plan, result, pages,
-                                                               item.inputs.as_json()))
+        result.documents = plan.pdfs
+        self.manifest.record(plan.recipient.id, manifest_entry(self.layout, plan, result, pages, item.inputs))
 
     def _attachment(self, path: Path) -> PdfReader:
         """Open each attachment once per build: re-reading it for every bundle doubles the cost."""
@@ -222,34 +199,30 @@ class Pipeline:
         return self.attachments[path]
 
 
-def retire_leftovers(manifest: Manifest, out: Path, plan: RecipientPlan) -> None:
+def retire_leftovers(manifest: Manifest, layout: OutputLayout, plan: RecipientPlan) -> None:
     """Move files of documents this recipient no longer gets, and a renamed bundle, out of the way."""
-    old = manifest.get(plan.recipient.id) or {}
-    keep = {p.relative_to(out).as_posix() for d in plan.documents for p in (d.docx, d.pdf)}
-    keep.add(plan.bundle.relative_to(out).as_posix())
-    leftovers = [out / name for name in old.get("files", {}) if name not in keep]
-    retire(leftovers, out / STALE_DIR / plan.recipient.id)
+    old = manifest.get(plan.recipient.id)
+    keep = {layout.relative(p) for p in plan.outputs}
+    leftovers = [layout.out / name for name in (old.files if old else {}) if name not in keep]
+    retire(leftovers, layout.stale(plan.recipient.id))
 
 
-def record_failure(manifest: Manifest, out: Path, result: RecipientResult) -> None:
+def record_failure(manifest: Manifest, layout: OutputLayout, result: RecipientResult) -> None:
     """Record the error; a bundle from an earlier build no longer matches and moves to ``_stale``."""
-    old = manifest.get(result.id) or {}
-    if old.get("bundle"):
-        retire([out / old["bundle"]], out / STALE_DIR / result.id)
-    manifest.record(result.id, {"name": result.name, "error": result.error})
+    old = manifest.get(result.id)
+    if old is not None and old.bundle:
+        retire([layout.out / old.bundle], layout.stale(result.id))
+    manifest.record(result.id, ManifestEntry.failed(result.name, result.error))
 
 
-def manifest_entry(out: Path, plan: RecipientPlan, result: RecipientResult, pages: dict[str, int],
-                   inputs: dict[str, Any]) -> dict[str, Any]:
+def manifest_entry(layout: OutputLayout, plan: RecipientPlan, result: RecipientResult, pages: dict[str, int],
+                   inputs: Inputs) -> ManifestEntry:
     """The manifest entry of a complete recipient: bundle, pages, file hashes, inputs."""
-    outputs = [plan.bundle] + [p for d in plan.documents for p in (d.docx, d.pdf)]
-    return {
-        "name": result.name,
-        "bundle": plan.bundle.relative_to(out).as_posix(),
-        "pages": result.pages,
-        "documents": {d.document.id: {"title": d.document.title, "pages": pages[d.document.id]}
-                      for d in plan.documents},
-        "files": {p.relative_to(out).as_posix(): file_digest(p) for p in outputs},
-        "inputs": inputs,
-        "error": None,
-    }
+    return ManifestEntry(
+        name=result.name,
+        bundle=layout.relative(plan.bundle),
+        pages=result.pages,
+        documents={d.document.id: DocumentEntry(d.document.title, pages[d.document.id]) for d in plan.documents},
+        files={layout.relative(p): file_digest(p) for p in plan.outputs},
+        inputs=inputs,
+    )

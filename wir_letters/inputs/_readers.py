@@ -1,6 +1,6 @@
 """Reading recipient lists and table files: YAML, CSV as Excel writes it (encodings,
 separators), XLSX workbooks (sheets, typed cells, formulas without a value). Rows come back
-keyed by column, headers mapped through the aliases of ``headers.py``; checking them is
+keyed by column, headers mapped through the aliases of ``_headers.py``; checking them is
 ``recipients.py``'s job.
 """
 
@@ -17,22 +17,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wir_letters.errors import Problem, RecipientError
-from wir_letters.files import load_yaml
-from wir_letters.inputs.headers import map_headers, renamed
+from wir_letters.inputs._headers import map_headers, renamed
+from wir_letters.inputs._yaml import read_yaml
 
 
 @dataclass(frozen=True)
 class RawRow:
+    """One row as read from a file: its number (spreadsheet row, header = 1; or YAML entry number),
+    its cells by column, and the headers as written where they differ from the column name."""
+
     number: int
     cells: dict[str, Any] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)  # column -> its header as written, if other
 
 
 def read_any(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[list[RawRow], list[Problem]]:
-    """The rows of any supported file, and the notes about how it was read."""
+    """Return the rows of a ``.yaml``, ``.csv`` or ``.xlsx`` file, and notes about how it was read.
+
+    Args:
+        path: the file.
+        sheet: the sheet of a workbook (None: the first); other files have none.
+        lookup: header key → column (see ``_headers.header_lookup``).
+
+    Raises:
+        RecipientError: when the file is missing, of another type, unreadable, or its header is ambiguous.
+    """
     if not path.is_file():
         raise RecipientError(Problem(str(path), "recipient list not found", fix="check the path"))
     suffix = path.suffix.lower()
@@ -67,10 +77,7 @@ def text(value: Any) -> str:
 
 
 def _read_yaml(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise RecipientError(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
+    data = read_yaml(path, RecipientError)
     if isinstance(data, dict):
         data = data.get("recipients")
     if not isinstance(data, list):

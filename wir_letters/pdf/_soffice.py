@@ -1,0 +1,175 @@
+"""Running soffice: find the program, start soffice.bin directly, watch for progress, kill its group.
+
+soffice.bin is started directly, not through the launcher (a shell script, then oosplash),
+with a parent-death signal: LibreOffice dies with the build even when the build is killed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from wir_letters.errors import ConverterMissing
+
+INSTALL_HINT = (
+    "install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
+    "or set WIR_LETTERS_SOFFICE to the soffice program"
+)
+RESTART = 81  # soffice.bin asks to be started again (a first start with a new profile does)
+MAX_STARTS = 3  # soffice.bin starts per call, restarts included
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def find_soffice() -> str:
+    """Return the soffice executable to use.
+
+    Raises:
+        ConverterMissing: when neither ``WIR_LETTERS_SOFFICE`` nor ``soffice`` on PATH exists.
+    """
+    configured = os.environ.get("WIR_LETTERS_SOFFICE")
+    candidates = [configured] if configured else ["soffice", "libreoffice"]
+    for name in candidates:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ConverterMissing(f"LibreOffice not found ({', '.join(candidates)}): {INSTALL_HINT}")
+
+
+def office_program(soffice: str) -> tuple[str, bool]:
+    """Return the program to start for ``soffice`` and whether it is soffice.bin itself.
+
+    The launcher starts soffice.bin as a grandchild that a parent-death signal does not reach,
+    so soffice.bin is used when it sits next to the (symlink-resolved) launcher. Anything else,
+    such as a wrapper script in ``WIR_LETTERS_SOFFICE``, is run as given.
+    """
+    launcher = Path(shutil.which(soffice) or soffice).resolve()
+    binary = launcher if launcher.name == "soffice.bin" else launcher.with_name("soffice.bin")
+    if launcher.name in ("soffice", "soffice.bin") and binary.is_file() and os.access(binary, os.X_OK):
+        return str(binary), True
+    return soffice, False
+
+
+@dataclass(frozen=True)
+class SofficeRun:
+    """How one soffice call ended; ``made``: how many of its documents got a PDF."""
+
+    timed_out: bool
+    returncode: int | None
+    made: int = 0
+
+    @property
+    def failed(self) -> bool:
+        """soffice crashed, failed or hung, rather than exiting normally."""
+        return self.timed_out or self.returncode != 0
+
+
+@dataclass(frozen=True)
+class Soffice:
+    """One LibreOffice installation: ``soffice`` as configured, the ``program`` started for it,
+    ``direct`` when that is soffice.bin itself (see :func:`office_program`)."""
+
+    soffice: str
+    program: str
+    direct: bool
+
+    @classmethod
+    def of(cls, soffice: str) -> Soffice:
+        """The installation that ``soffice`` (a name on PATH or a path) starts."""
+        return cls(soffice, *office_program(soffice))
+
+    def run(self, files: list[Path], outdir: Path, profile: Path, timeout: float) -> SofficeRun:
+        """Convert ``files`` into ``outdir`` with ``profile``; start again when soffice.bin asks to.
+
+        Raises:
+            ConverterMissing: soffice cannot be started.
+        """
+        command = [
+            self.program, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            f"-env:UserInstallation={profile.resolve().as_uri()}",
+            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, files),
+        ]
+        for _ in range(MAX_STARTS):
+            run = self._start(command, outdir, timeout)
+            if not (self.direct and run.returncode == RESTART):
+                break
+        return run
+
+    def _start(self, command: list[str], outdir: Path, timeout: float) -> SofficeRun:
+        # the launcher script sets this for soffice.bin; a wrapper gets the environment unchanged
+        env = {**os.environ, "SAL_ENABLE_FILE_LOCKING": "1"} if self.direct else None
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.DEVNULL, start_new_session=True, env=env,
+                                       preexec_fn=_die_with_parent())
+        except OSError as err:
+            raise ConverterMissing(f"cannot run {self.soffice}: {err}; {INSTALL_HINT}") from err
+        try:
+            return _watch(process, outdir, timeout)
+        finally:
+            _kill_group(process)  # also reaps helpers soffice left behind in its process group
+
+
+def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float) -> SofficeRun:
+    """Wait for soffice; kill it when no new PDF appeared in ``outdir`` for ``timeout`` seconds."""
+    done, last_progress = 0, time.monotonic()
+    while True:
+        try:
+            return SofficeRun(False, process.wait(timeout=0.2))
+        except subprocess.TimeoutExpired:
+            pass
+        made = sum(1 for _ in outdir.glob("*.pdf")) if outdir.is_dir() else 0
+        if made != done:
+            done, last_progress = made, time.monotonic()
+        elif time.monotonic() - last_progress > timeout:
+            _kill_group(process)
+            return SofficeRun(True, None)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill soffice and the soffice.bin it started (they share a process group)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def _load_prctl() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return prctl
+
+
+_PRCTL = _load_prctl()
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` giving the child SIGKILL when the thread that started it ends (Linux).
+
+    The signal follows the starting *thread*: a pool worker starts soffice and waits for it
+    in the same thread, so it fires only when the build process dies. Elsewhere: None.
+    """
+    if _PRCTL is None:
+        return None
+    prctl, parent = _PRCTL, os.getpid()
+    args = (ctypes.c_int(PR_SET_PDEATHSIG), ctypes.c_ulong(signal.SIGKILL),
+            ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0))
+
+    def set_signal() -> None:  # runs in the child between fork and exec: keep it minimal
+        prctl(*args)
+        if os.getppid() != parent:  # the build died before the signal was set
+            os._exit(1)
+
+    return set_signal
