@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from wir_letters.builder.layout import OutputLayout
-from wir_letters.documents import german
-from wir_letters.documents.context import bare_columns
-from wir_letters.documents.jinja import LOCALE_KEY, as_row
+from wir_letters.documents.context import template_context
 from wir_letters.documents.rules import when_applies
 from wir_letters.inputs.campaign import Campaign, Document
 from wir_letters.inputs.recipients import Recipient
@@ -69,26 +67,8 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
 
 
 def make_context(campaign: Campaign, plan: RecipientPlan, document: DocumentPlan) -> dict[str, Any]:
-    """Return the template context for one document of one recipient.
-
-    Columns are ``recipient.<column>``, and also bare names where they do not clash with
-    the context names (as docxtpl users write them).
-    """
-    fields = plan.recipient.fields
-    row = as_row(fields)
-    titles = [d.document.title for d in plan.documents] + [a.title for a in campaign.attachments]
-    return {
-        **{name: row[name] for name in bare_columns(set(fields))},
-        LOCALE_KEY: campaign.locale,
-        "recipient": row,
-        "sender": campaign.sender.model_dump(),
-        "campaign": {"title": campaign.title, "date": campaign.date},
-        "document": {"id": document.document.id, "title": document.document.title},
-        "address_lines": german.address_lines(fields, campaign.letter_rules),
-        "salutation": german.salutation(fields, campaign.letter_rules),
-        "enclosures": [t for t in titles if t != document.document.title],
-        "conditions": {name: when_applies(rule, fields) for name, rule in campaign.conditions.items()},
-    }
+    """Return the template context for one document of one recipient (see ``template_context``)."""
+    return template_context(campaign, plan.recipient.fields, document.document, [d.document for d in plan.documents])
 
 
 def select(recipients: Sequence[Recipient], only: Sequence[str] | None) -> list[Recipient]:

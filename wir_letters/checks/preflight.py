@@ -4,35 +4,46 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set as AbstractSet
 from pathlib import Path
 
 import jinja2
 
-from wir_letters.inputs.campaign import Campaign, Sender
+from wir_letters.inputs.campaign import Campaign
 from wir_letters.errors import InputError, Problem, RecipientError
 from wir_letters.checks._filetypes import attachment_problem, template_file_problem
 from wir_letters.documents.mergefields import field_findings
 from wir_letters.checks.rows import address_problem, rule_problem
-from wir_letters.documents.context import CONTEXT_NAMES, bare_columns
+from wir_letters.documents.context import CONTEXT_NAMES, MAPPING_KEYS, bare_columns
 from wir_letters.inputs.names import bundle_name, bundle_pattern_problem
-from wir_letters.inputs.recipients import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, Recipient, RecipientList, read_recipients
+from wir_letters.inputs.recipients import (
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    Recipient,
+    RecipientList,
+    Recipients,
+    as_recipient_list,
+    read_recipients,
+)
 from wir_letters.documents.analysis import rule_names, rule_truth_tested, truth_tested, used_names
 from wir_letters.documents.rules import when_applies
 
-_MAPPING_KEYS = {
-    "sender": set(Sender.model_fields),
-    "campaign": {"title", "date"},
-    "document": {"id", "title"},
-}
 
 
-def check(campaign: Campaign, recipients_path: Path | None = None) -> list[Problem]:
-    """Return every problem (errors and notes) in the recipients and templates of ``campaign``."""
+def check(campaign: Campaign, recipients: Recipients | Path | None = None) -> list[Problem]:
+    """Return every problem (errors and notes) in the recipients and templates of ``campaign``.
+
+    Args:
+        recipients: the recipients (a ``RecipientList`` or a sequence of ``Recipient``), or the
+            path of a list to read; default: the campaign's own list.
+    """
+    if recipients is not None and not isinstance(recipients, Path):
+        return preflight(campaign, as_recipient_list(recipients))
+    path = recipients or campaign.recipients
     try:
-        listed = read_recipients(recipients_path or campaign.recipients, campaign.schema)
+        listed = read_recipients(path, campaign.schema)
     except RecipientError as err:
-        listed = RecipientList([], err.problems, frozenset(err.columns or ()), recipients_path)
+        listed = RecipientList([], err.problems, frozenset(err.columns or ()), path)
         return preflight(campaign, listed, known_columns=bool(err.columns))  # preflight lists err.problems
     return preflight(campaign, listed)
 
@@ -94,7 +105,7 @@ def _template_problems(campaign: Campaign, template: Path, key: str,
 def _attribute_problems(campaign: Campaign, template: Path, name: str, attributes: set[str],
                         columns: set[str] | None) -> list[Problem]:
     """Keys read from ``recipient``, ``sender``, ``campaign`` … that do not exist."""
-    known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, _MAPPING_KEYS.get(name))
+    known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, MAPPING_KEYS.get(name))
     if known is None:
         return []
     what = "column in the recipient list" if name == "recipient" else "key"
@@ -103,7 +114,7 @@ def _attribute_problems(campaign: Campaign, template: Path, name: str, attribute
                     field=f"{name}.{attribute}", fix=fix) for attribute in sorted(attributes - known)]
 
 
-def _did_you_mean(name: str, known: set[str], prefix: str = "recipient.") -> str:
+def _did_you_mean(name: str, known: AbstractSet[str], prefix: str = "recipient.") -> str:
     """`` – did you mean recipient.city?`` for a name that differs from a known one by case or a typo."""
     by_case = {k.lower(): k for k in known}
     match = by_case.get(name.lower()) or next(iter(difflib.get_close_matches(name, sorted(known), n=1,
