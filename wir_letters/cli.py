@@ -24,6 +24,7 @@ from wir_letters.checks.preflight import check as run_check
 from wir_letters.errors import InputError, Problem, WirLettersError
 from wir_letters.inputs.campaign import Campaign, load_campaign
 from wir_letters.inputs.recipients import load_recipients
+from wir_letters.outputs.preview import open_in_viewer, preview
 from wir_letters.progress import ProgressReporter
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -99,6 +100,23 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
         console.print(f"{result.id}: {State.ERROR}\n    {result.error}", markup=False)
     counts = Counter(s.state for s in statuses) + Counter(State.ERROR for _ in unplanned)
     console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
+
+
+@cli.command("preview")
+@click.argument("recipient_id", metavar="ID")
+@campaign_option
+@click.option("--out", type=click.Path(path_type=Path), help="The build's output folder (default: the campaign's).")
+@click.option("--document", metavar="DOC", help="Only this document of the recipient (a document id).")
+@click.option("--page", type=click.IntRange(min=1), help="Only this page (1-based).")
+@click.option("--open", "open_viewer", is_flag=True, help="Open the first image in the desktop's image viewer.")
+def preview_command(recipient_id: str, campaign_path: Path, out: Path | None, document: str | None,
+                    page: int | None, open_viewer: bool) -> None:
+    """Page images of one recipient, built first if needed (never the others); prints their paths."""
+    shown = preview(load_campaign(campaign_path), recipient_id, out=out, document=document, page=page)
+    for image in shown.images:
+        console.print(str(image), markup=False)
+    if open_viewer and shown.images and not open_in_viewer(shown.images[0]):
+        errors.print("no image viewer found (xdg-open); open the files above yourself", markup=False)
 
 
 @cli.command("check")

@@ -1,0 +1,1 @@
+"""After the build: the report page, page previews, the print run and the dispatch list."""
