@@ -186,7 +186,8 @@ class Pipeline:
         parts = [BundlePart(d.document.title, readers[d.document.id]) for d in plan.documents]
         parts += [BundlePart(a.title, self._attachment(a.file)) for a in self.campaign.attachments]
         result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
-                                    author=self.campaign.sender.authority, day=self.campaign.date)
+                                    author=self.campaign.sender.authority, day=self.campaign.date,
+                                    pdf_a=self.campaign.output.pdf_a is not None)
         retire_leftovers(self.manifest, self.layout, plan)
         result.bundle = plan.bundle
         result.documents = plan.pdfs

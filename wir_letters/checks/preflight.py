@@ -8,6 +8,7 @@ from collections.abc import Sequence, Set as AbstractSet
 from pathlib import Path
 
 import jinja2
+from pypdf import PdfReader
 
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.errors import InputError, Problem, RecipientError
@@ -16,6 +17,7 @@ from wir_letters.documents.mergefields import field_findings
 from wir_letters.checks.rows import address_problem, rule_problem
 from wir_letters.documents.context import CONTEXT_NAMES, MAPPING_KEYS, bare_columns
 from wir_letters.inputs.names import bundle_name, bundle_pattern_problem
+from wir_letters.pdf.bundle import is_pdf_a
 from wir_letters.inputs.recipients import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
@@ -67,6 +69,9 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
         problems += _rule_problems(campaign, f"conditions.{name}", rule, columns, used)
     for i, attachment in enumerate(campaign.attachments):
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
+        if problem is None and campaign.output.pdf_a and not is_pdf_a(PdfReader(attachment.file)):
+            problem = Problem(str(attachment.file), "is not PDF/A, so the bundles cannot be PDF/A (output.pdf_a)",
+                              field=f"attachments[{i}].file", fix="export it again as PDF/A-2b, or drop output.pdf_a")
         problems += [problem] if problem else []
     pattern_problem = bundle_pattern_problem(campaign, columns)
     problems += [pattern_problem] if pattern_problem else []

@@ -109,6 +109,8 @@ class Output(BaseModel):
     model_config = _STRICT
     folder: Path = Path("out")
     bundle_name: str = "{id}.pdf"
+    print_run: bool = False  # after a successful build, also write OUT/_print/ (print run, dispatch list)
+    pdf_a: Literal["2b"] | None = None  # "2b": every document and bundle as PDF/A-2b (for the e-file)
 
 
 class Campaign(BaseModel):

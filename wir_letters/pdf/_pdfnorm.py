@@ -14,6 +14,7 @@ import re
 _DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((D:\d{14})([^)]*)\)")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 _CHECKSUM = re.compile(rb"/DocChecksum\s*/([0-9A-Fa-f]+)")
+_XMP_DATE = re.compile(rb"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")
 
 
 def pdf_date(day: dt.date) -> str:
@@ -25,6 +26,8 @@ def normalize_pdf(data: bytes, day: dt.date) -> bytes:
     """Return ``data`` with dates set to ``day`` and /ID, /DocChecksum derived from the content."""
     fixed_date = pdf_date(day).encode()
     data = _DATE.sub(lambda m: m.group(0).replace(m.group(2), fixed_date), data)
+    xmp_date = f"{day:%Y-%m-%d}T00:00:00".encode()  # PDF/A: the XMP dates must match the document info
+    data = _XMP_DATE.sub(lambda m: m.group(1) + xmp_date, data)
     blank = _CHECKSUM.sub(b"", _ID.sub(b"", data))
     digest = hashlib.sha256(blank).hexdigest().upper().encode()
 

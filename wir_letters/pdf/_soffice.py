@@ -85,7 +85,8 @@ class Soffice:
         """The installation that ``soffice`` (a name on PATH or a path) starts."""
         return cls(soffice, *office_program(soffice))
 
-    def run(self, files: list[Path], outdir: Path, profile: Path, timeout: float) -> SofficeRun:
+    def run(self, files: list[Path], outdir: Path, profile: Path, timeout: float,
+            export: str = "pdf:writer_pdf_Export") -> SofficeRun:
         """Convert ``files`` into ``outdir`` with ``profile``; start again when soffice.bin asks to.
 
         Raises:
@@ -94,7 +95,7 @@ class Soffice:
         command = [
             self.program, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
             f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *map(str, files),
+            "--convert-to", export, "--outdir", str(outdir), *map(str, files),
         ]
         for _ in range(MAX_STARTS):
             run = self._start(command, outdir, timeout)

@@ -7,11 +7,16 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
+from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from wir_letters.files import write_atomic
 from wir_letters.pdf._pdfnorm import pdf_date
+
+PRODUCER = "wir_letters (pypdf)"
 
 
 @dataclass(frozen=True)
@@ -22,8 +27,12 @@ class BundlePart:
     pdf: PdfReader
 
 
-def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date) -> int:
+def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date,
+                 pdf_a: bool = False) -> int:
     """Merge ``parts`` into ``target`` (atomically) with an outline entry per part.
+
+    With ``pdf_a`` (every part is PDF/A) the bundle stays PDF/A: it gets the first part's output
+    intent and XMP metadata that declares PDF/A-2b and repeats the document information.
 
     Returns:
         The page count of the bundle.
@@ -34,12 +43,61 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
     writer.add_metadata({
         "/Title": title,
         "/Author": author,
-        "/Producer": "wir_letters (pypdf)",
+        "/Producer": PRODUCER,
         "/CreationDate": pdf_date(day),
         "/ModDate": pdf_date(day),
     })
     writer.page_mode = "/UseOutlines"
+    if pdf_a:
+        keep_pdf_a(writer, parts[0].pdf, title=title, author=author, day=day)
     buffer = io.BytesIO()
     writer.write(buffer)
     write_atomic(target, buffer.getvalue())
     return len(writer.pages)
+
+
+_XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">
+   <pdfaid:part>2</pdfaid:part>
+   <pdfaid:conformance>B</pdfaid:conformance>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <pdf:Producer>{producer}</pdf:Producer>
+  </rdf:Description>
+  <rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/">
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+
+
+def keep_pdf_a(writer: PdfWriter, first: PdfReader, *, title: str, author: str, day: dt.date) -> None:
+    """Give the bundle what PDF/A asks of its catalog: an output intent (the first part's ICC
+    profile) and XMP metadata equal to the document information."""
+    intents = _catalog(first).get("/OutputIntents")
+    if intents is not None:
+        writer._root_object[NameObject("/OutputIntents")] = intents.get_object().clone(writer)
+    xmp = _XMP.format(title=escape(title), author=escape(author), producer=PRODUCER,
+                      date=f"{day:%Y-%m-%d}T00:00:00")
+    stream = DecodedStreamObject()
+    stream.set_data(xmp.encode("utf-8"))
+    stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
+    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+
+
+def is_pdf_a(reader: PdfReader) -> bool:
+    """Whether a PDF declares PDF/A conformance in its XMP metadata (``pdfaid:part``)."""
+    metadata = _catalog(reader).get("/Metadata")
+    return metadata is not None and b"pdfaid:part" in metadata.get_object().get_data()
+
+
+def _catalog(reader: PdfReader) -> DictionaryObject:
+    return cast(DictionaryObject, reader.trailer["/Root"].get_object())

@@ -39,6 +39,16 @@ FILES_PER_CALL = 200  # soffice silently skips files beyond ~250 arguments; stay
 MIN_FREE = 50 * 2**20  # bytes; a conversion failing with less free (or < 4× the DOCX) blames the disk
 PROFILE_PREFIX = "lo-profile-"  # + "<pid>-<slot>": a worker's LibreOffice profile in the profile root
 STAGING_PREFIX = ".convert-"  # a batch's scratch folder in the profile root, removed when the batch ends
+PDF_A_VERSIONS = {"2b": 2}  # campaign value -> LibreOffice's SelectPdfVersion (2 = PDF/A-2b)
+
+
+def export_filter(pdf_a: str | None) -> str:
+    """LibreOffice's PDF export filter, with the PDF/A version as JSON filter options (LibreOffice >= 7.4)."""
+    if pdf_a is None:
+        return "pdf:writer_pdf_Export"
+    return 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"%d"}}' % PDF_A_VERSIONS[pdf_a]
+
+
 CANARY_TIMEOUT = 60.0  # seconds the blank test document may take (it runs only after failures)
 PROFILE_PATTERN = PROFILE_PREFIX + "*"  # what a crashed build may leave in the profile root …
 STAGING_PATTERN = STAGING_PREFIX + "*"  # … and may be removed before the next build starts
@@ -72,7 +82,8 @@ class LibreOfficeConverter:
     renders_text = True
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
-                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1), min_free: int = MIN_FREE) -> None:
+                 soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1), min_free: int = MIN_FREE,
+                 pdf_a: str | None = None) -> None:
         self.soffice = soffice or find_soffice()
         self.office = Soffice.of(self.soffice)
         self.profile_root = profile_root
@@ -83,6 +94,7 @@ class LibreOfficeConverter:
         self._canary_lock = threading.Lock()
         self._canary: SofficeRun | None = None  # how the blank test document's conversion ended, once tried
         self._limit = timeout  # the hang limit of the next soffice call
+        self.export = export_filter(pdf_a)
 
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
         """Convert ``jobs`` in one soffice process; retry what it left (see the module docstring).
@@ -174,7 +186,7 @@ class LibreOfficeConverter:
 
     def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> SofficeRun:
         """Run soffice on ``files`` (tests replace this to stand in for LibreOffice)."""
-        return self.office.run(files, outdir, profile, self._limit)
+        return self.office.run(files, outdir, profile, self._limit, self.export)
 
     def _collect(self, job: ConversionJob, produced: Path) -> bool:
         if not produced.is_file() or produced.stat().st_size == 0:
