@@ -22,7 +22,8 @@ from wir_letters.errors import OutputNotWritable
 
 def _outputs(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and ".wir" not in p.relative_to(out).parts}
+            if p.is_file() and ".wir" not in p.relative_to(out).parts
+            and p.relative_to(out).parts[0] not in ("index.html", "_report")}  # the report changes every build
 
 
 @pytest.fixture

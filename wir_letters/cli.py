@@ -24,7 +24,10 @@ from wir_letters.checks.preflight import check as run_check
 from wir_letters.errors import InputError, Problem, WirLettersError
 from wir_letters.inputs.campaign import Campaign, load_campaign
 from wir_letters.inputs.recipients import load_recipients
+from wir_letters.outputs.dispatch import Sort
+from wir_letters.outputs.printrun import print_run
 from wir_letters.outputs.preview import open_in_viewer, preview
+from wir_letters.outputs.report import write_report
 from wir_letters.progress import ProgressReporter
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
@@ -76,8 +79,11 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
         result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
                        keep_going=keep_going, timeout=timeout, prune=prune or own_list, reporter=reporter)
     _summary(result, quiet)
+    _report(result, campaign)
     if not result.ok:
         sys.exit(EXIT_INPUT)
+    if campaign.output.print_run:
+        _print_run(campaign, out)
 
 
 @cli.command("status")
@@ -136,6 +142,32 @@ def check_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
                   markup=False)
 
 
+@cli.command("print-run")
+@campaign_option
+@click.option("--out", type=click.Path(path_type=Path), help="The build's output folder (default: the campaign's).")
+@click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
+              help="Order of the bundles: as in the recipient list, or by postcode for postal presorting.")
+@click.option("--separator", is_flag=True, help="Put a sheet naming the recipient before each bundle.")
+def print_run_command(campaign_path: Path, out: Path | None, sort: str, separator: bool) -> None:
+    """Write all bundles as one PDF for duplex printing, and the dispatch list (OUT/_print/)."""
+    campaign = load_campaign(campaign_path)
+    _print_run(campaign, out, "postcode" if sort == "postcode" else "list", separator)
+
+
+def _print_run(campaign: Campaign, out: Path | None, sort: Sort = "list", separator: bool = False) -> None:
+    """Write the print run and the dispatch list; exit 1 when a recipient is missing from them."""
+    done = print_run(campaign, out, sort=sort, separator=separator)
+    console.print(f"print run: {done.pdf} ({done.recipients} recipients, {done.sheets} sheets, "
+                  f"{done.pages} pages)", markup=False)
+    console.print(f"dispatch list: {done.dispatch.xlsx}, {done.dispatch.csv}", markup=False)
+    if done.missing:
+        errors.print(f"{len(done.missing)} recipient(s) missing from the print run (no complete bundle):",
+                     markup=False)
+        for item in done.missing:
+            errors.print(f"  {item.recipient.id} ({item.recipient.name}): {item.reason}", markup=False)
+        sys.exit(EXIT_INPUT)
+
+
 def _with_sheet(campaign: Campaign, recipients: Path | None, sheet: str | None) -> Campaign:
     """``--sheet`` picks the sheet; another list given with ``--recipients`` is read without the campaign's."""
     if sheet is None and (recipients is None or recipients.resolve() == campaign.recipients):
@@ -175,6 +207,14 @@ def _summary(result: BuildResult, quiet: bool = False) -> None:
         _print_problems(result.rejected)
     for failed in result.failed:
         errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
+
+
+def _report(result: BuildResult, campaign: Campaign) -> None:
+    """Write OUT/index.html; a report that cannot be written is a warning, the build stands."""
+    try:
+        write_report(result, campaign)
+    except OSError as err:
+        errors.print(f"warning: the report page could not be written: {err}", markup=False)
 
 
 def _relative(path: Path, out: Path) -> str:

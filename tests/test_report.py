@@ -1,0 +1,156 @@
+"""The report page OUT/index.html, opened in a real headless Chromium (Playwright)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from tests.conftest import RECIPIENTS, FakeConverter, write_campaign
+from wir_letters import build, load_campaign
+from wir_letters.outputs.report import write_report
+from wir_letters.outputs.thumbnails import png_bytes
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+MORE = [{"id": "marburg", "name": "Magistrat der Universitätsstadt Marburg", "kind": "sonderstatusstadt",
+         "street": "Markt 1", "postcode": "35037", "city": "Marburg"},
+        {"id": "xss", "name": "<script>alert(1)</script> & Co", "kind": "kreisfreie_stadt",
+         "street": "Weg 1", "postcode": "60311", "city": "Frankfurt"}]
+
+
+@pytest.fixture
+def report(tmp_path: Path):
+    campaign = load_campaign(write_campaign(tmp_path, RECIPIENTS + MORE))
+    result = build(campaign, converter=FakeConverter(fail=["kassel"]), keep_going=True)
+    return campaign, result, write_report(result, campaign)
+
+
+def test_images_are_cached_by_pdf_hash(report, tmp_path: Path) -> None:
+    campaign, result, first = report
+    assert first.rendered > 0
+    again = write_report(result, campaign)
+    assert again.rendered == 0 and again.reused == first.rendered + first.reused
+    images = tmp_path / "out" / "_report" / "img"
+    one = next(images.glob("*-1-120.png"))
+    one.unlink()
+    assert write_report(result, campaign).rendered == 1  # only what is missing is rendered
+
+
+def test_page_is_escaped_and_has_no_network_or_inline_images(report) -> None:
+    _, _, written = report
+    html = written.path.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert "http://" not in html and "https://" not in html and "data:image" not in html
+
+
+def test_png_encoder_writes_a_valid_header() -> None:
+    data = png_bytes(bytes(2 * 2 * 3), 2, 2, 6, 3)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and data.endswith(b"IEND\xaeB`\x82")
+
+
+def test_cli_build_writes_the_report(tmp_path: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    campaign_file = write_campaign(tmp_path)
+    import wir_letters.builder.build as builder
+
+    real = builder.build
+    monkeypatch.setattr("wir_letters.cli.build", lambda *a, **k: real(*a, **{**k, "converter": FakeConverter()}))
+    done = run_cli("build", "-c", str(campaign_file))
+    assert done.code == 0, done.err
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert len(list((tmp_path / "out" / "_report" / "img").glob("*.png"))) > 0
+
+
+def _resolves(base: Path, ref: str) -> bool:
+    url = urlparse(ref)
+    if url.scheme not in ("", "file") or url.netloc:
+        return False
+    return (base.parent / unquote(url.path)).resolve().exists()
+
+
+def test_report_in_headless_chromium(report, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _, _, written = report
+    index = written.path
+    assert Path(CHROMIUM).exists(), "make test installs chromium (APT_PACKAGES)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        problems: list[str] = []
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
+        page.on("pageerror", lambda err: problems.append(str(err)))
+        page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+        requested: list[str] = []
+        page.on("request", lambda req: requested.append(req.url))
+        page.goto(index.as_uri())
+        page.wait_for_load_state("load")
+
+        rows = page.locator("#recipients tbody tr")
+        assert rows.count() == 5
+        assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.id)")) == sorted(
+            [r["id"] for r in RECIPIENTS + MORE])
+        assert page.locator("#recipients tbody tr:visible").count() == 5
+
+        page.fill("#search", "marburg")
+        assert page.locator("#recipients tbody tr:visible").count() == 1
+        assert page.locator("#recipients tbody tr:visible").get_attribute("data-id") == "marburg"
+        page.fill("#search", "Wörthstraße")  # by street, with ß and umlaut
+        assert [r.get_attribute("data-id") for r in page.locator("#recipients tbody tr:visible").all()] == [
+            "landkreis-fulda"]
+        page.fill("#search", "fulda")  # the city: two recipients
+        assert page.locator("#recipients tbody tr:visible").count() == 2
+        page.fill("#search", "")
+
+        page.select_option("#state", "failed")
+        visible = page.locator("#recipients tbody tr:visible")
+        assert visible.count() == 1 and visible.get_attribute("data-id") == "kassel"
+        assert "LibreOffice produced no PDF" in visible.locator(".error").inner_text()
+        assert "--retry-failed" in visible.locator(".fix").inner_text()
+        page.select_option("#state", "built")
+        assert page.locator("#recipients tbody tr:visible").count() == 4
+        page.select_option("#state", "")
+        assert page.locator("#shown").inner_text() == "5 of 5 shown"
+
+        # every image is lazy, loads, and every link and image resolves to a file
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        images = page.locator("img")
+        assert images.count() == 4  # the failed recipient has no thumbnail
+        for img in images.all():
+            assert img.get_attribute("loading") == "lazy"
+            img.scroll_into_view_if_needed()
+        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        refs = page.eval_on_selector_all("a[href], img[src]", "es => es.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert refs and all(_resolves(index, ref) for ref in refs), [r for r in refs if not _resolves(index, r)]
+
+        # the detail view: every page of one recipient as an image
+        page.click("tr[data-id=fulda] a >> nth=1")
+        page.wait_for_load_state("load")
+        assert page.url.endswith("_report/fulda.html")
+        detail_images = page.locator(".pages img")
+        assert detail_images.count() == 4  # letter 1 + call 1 + attachment 2
+        for img in detail_images.all():
+            img.scroll_into_view_if_needed()
+        page.wait_for_function("Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)")
+        detail = index.parent / "_report" / "fulda.html"
+        refs = page.eval_on_selector_all("a[href], img[src]", "es => es.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert all(_resolves(detail, ref) for ref in refs), refs
+        browser.close()
+    assert problems == []
+    assert all(url.startswith(("file://", "data:")) for url in requested), requested
+
+
+def test_removed_recipient_is_listed(tmp_path: Path) -> None:
+    path = write_campaign(tmp_path)
+    campaign = load_campaign(path)
+    build(campaign, converter=FakeConverter())
+    write_campaign(tmp_path, RECIPIENTS[:2])
+    campaign = load_campaign(path)
+    result = build(campaign, converter=FakeConverter())
+    html = write_report(result, campaign).path.read_text(encoding="utf-8")
+    assert 'data-id="fulda"' in html and 'data-state="removed"' in html
+    assert not (tmp_path / "out" / "_report" / "fulda.html").exists()
+    shutil.rmtree(tmp_path / "out" / "_report")

@@ -1,0 +1,142 @@
+"""Page images of PDFs as small PNG files, cached by the SHA-256 of the PDF.
+
+An image's file name is ``<sha256 of the PDF>-<page>-<width>.png``: a PDF whose bytes did
+not change keeps its images, so a rebuild renders only the pages of what changed. PNGs are
+written with ``zlib`` (no imaging library needed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from pathlib import Path
+
+import pypdfium2 as pdfium  # type: ignore[import-untyped]  # pypdfium2 ships no py.typed marker
+
+from wir_letters.files import write_atomic
+
+THUMB_WIDTH = 120  # pixels: page 1 in the report's list
+PAGE_WIDTH = 800  # pixels: every page in a recipient's detail view
+
+
+def image_name(digest: str, page: int, width: int) -> str:
+    """The file name of the image of ``page`` (1-based) of the PDF with SHA-256 ``digest``."""
+    return f"{digest}-{page}-{width}.png"
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class PageImages:
+    """Renders pages into ``folder`` unless an image of the same PDF bytes is there already.
+
+    ``rendered`` counts the images made, ``reused`` those found in the cache; ``used`` holds every
+    file name asked for, so that ``prune`` can delete the images no report refers to any more.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.rendered = 0
+        self.reused = 0
+        self.used: set[str] = set()
+
+    def images(self, pdf: Path, digest: str, pages: list[int], width: int) -> list[tuple[str, int, int]]:
+        """The images of ``pages`` (1-based) of ``pdf``: (file name, width, height) each.
+
+        Missing pages (the PDF is shorter than recorded) are left out; an unreadable PDF gives none.
+        """
+        result: list[tuple[str, int, int]] = []
+        missing: list[int] = []
+        for page in pages:
+            name = image_name(digest, page, width)
+            size = _png_size(self.folder / name)
+            if size is None:
+                missing.append(page)
+            else:
+                self.reused += 1
+                self.used.add(name)
+                result.append((name, *size))
+        if missing:
+            result += self._render(pdf, digest, missing, width)
+        order = {image_name(digest, p, width): n for n, p in enumerate(pages)}
+        return sorted(result, key=lambda image: order[image[0]])
+
+    def _render(self, pdf: Path, digest: str, pages: list[int], width: int) -> list[tuple[str, int, int]]:
+        made: list[tuple[str, int, int]] = []
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except (pdfium.PdfiumError, OSError):
+            return made
+        try:
+            for page_no in pages:
+                if page_no > len(document):
+                    continue
+                page = document[page_no - 1]
+                scale = width / max(page.get_width(), 1.0)
+                bitmap = page.render(scale=scale, rev_byteorder=True)
+                name = image_name(digest, page_no, width)
+                self.folder.mkdir(parents=True, exist_ok=True)
+                data = png_bytes(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                                 bitmap.n_channels)
+                write_atomic(self.folder / name, data)
+                self.rendered += 1
+                self.used.add(name)
+                made.append((name, bitmap.width, bitmap.height))
+                bitmap.close()
+                page.close()
+        finally:
+            document.close()
+        return made
+
+    def page_count(self, pdf: Path) -> int:
+        """The number of pages of ``pdf`` (0 when it cannot be read)."""
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except (pdfium.PdfiumError, OSError):
+            return 0
+        try:
+            return len(document)
+        finally:
+            document.close()
+
+    def prune(self) -> None:
+        """Delete the images in the folder that were not asked for since this object was made."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*.png"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def png_bytes(pixels: bytes, width: int, height: int, stride: int, channels: int) -> bytes:
+    """Encode raw 8-bit pixels (gray, RGB or RGBA rows of ``stride`` bytes) as a PNG."""
+    color_type = {1: 0, 3: 2, 4: 6}[channels]
+    row = width * channels
+    raw = b"".join(b"\x00" + pixels[y * stride:y * stride + row] for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6))
+            + chunk(b"IEND", b""))
+
+
+def _png_size(path: Path) -> tuple[int, int] | None:
+    """Width and height of a PNG file we wrote, or None when it is missing or not a PNG."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
+    if len(head) < 24 or not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    width, height = struct.unpack(">II", head[16:24])
+    return int(width), int(height)
