@@ -154,3 +154,53 @@ def test_removed_recipient_is_listed(tmp_path: Path) -> None:
     assert 'data-id="fulda"' in html and 'data-state="removed"' in html
     assert not (tmp_path / "out" / "_report" / "fulda.html").exists()
     shutil.rmtree(tmp_path / "out" / "_report")
+
+
+@pytest.mark.libreoffice
+def test_report_of_the_shipped_campaign_with_one_failure(shipped_build, tmp_path: Path) -> None:
+    """This test ensures that the report of the shipped campaign (33 recipients, real PDFs) shows every
+    recipient, finds one by city, shows the one that failed with its message, and that every link and
+    image on it resolves, in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import SHIPPED_CAMPAIGN
+    from wir_letters import load_recipients, make_recipient
+    from wir_letters.pdf.convert import LibreOfficeConverter
+
+    class FailKassel(LibreOfficeConverter):
+        def convert_batch(self, jobs, slot):  # type: ignore[no-untyped-def]
+            failed = {j.target: "LibreOffice produced no PDF (made to fail for this test)" for j in jobs
+                      if j.source.parent.name == "kassel"}
+            rest = [j for j in jobs if j.target not in failed]
+            return {**(super().convert_batch(rest, slot) if rest else {}), **failed}
+
+    out = tmp_path / "out"
+    shutil.copytree(shipped_build.out, out)  # with its conversion cache: only kassel is converted again
+    campaign = load_campaign(SHIPPED_CAMPAIGN)
+    recipients = [make_recipient({**r.fields, "contact_last_name": "Neu"}, campaign.schema) if r.id == "kassel"
+                  else r for r in load_recipients(campaign.recipients, campaign.schema)]
+    result = build(campaign, recipients, out=out, converter=FailKassel(out / ".wir", workers=2, day=campaign.date))
+    assert [r.id for r in result.failed] == ["kassel"]
+    index = write_report(result, campaign).path
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        problems: list[str] = []
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
+        page.on("pageerror", lambda err: problems.append(str(err)))
+        page.goto(index.as_uri())
+        assert page.locator("#recipients tbody tr").count() == 33
+        page.fill("#search", "Heppenheim")  # a city: the seat of the Kreis Bergstraße
+        assert [r.get_attribute("data-id") for r in page.locator("#recipients tbody tr:visible").all()] == [
+            "landkreis-bergstrasse"]
+        page.fill("#search", "")
+        page.select_option("#state", "failed")
+        failed = page.locator("#recipients tbody tr:visible")
+        assert failed.count() == 1 and failed.get_attribute("data-id") == "kassel"
+        assert "made to fail for this test" in failed.locator(".error").inner_text()
+        page.select_option("#state", "")
+        refs = page.eval_on_selector_all("a[href], img[src]",
+                                         "es => es.map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert len(refs) > 33 and all(_resolves(index, ref) for ref in refs)
+        browser.close()
+    assert problems == []
