@@ -27,6 +27,7 @@ from wir_letters.inputs.recipients import load_recipients
 from wir_letters.outputs.dispatch import Sort
 from wir_letters.outputs.printrun import print_run
 from wir_letters.outputs.preview import open_in_viewer, preview
+from wir_letters.outputs.prefetch import ImagePrefetch
 from wir_letters.outputs.report import write_report
 from wir_letters.progress import ProgressReporter
 
@@ -75,9 +76,15 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
     if recipients:
         campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
-    with ProgressReporter(console, enabled=console.is_terminal and not quiet) as reporter:
-        result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
-                       keep_going=keep_going, timeout=timeout, prune=prune or own_list, reporter=reporter)
+    with ProgressReporter(console, enabled=console.is_terminal and not quiet) as progress:
+        reporter = ImagePrefetch(OutputLayout.of(campaign, out).out, progress)  # report images while LO works
+        try:
+            result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
+                           keep_going=keep_going, timeout=timeout, prune=prune or own_list, reporter=reporter)
+        except BaseException:
+            reporter.close(cancel=True)
+            raise
+        reporter.close()
     _summary(result, quiet)
     _report(result, campaign)
     if not result.ok:

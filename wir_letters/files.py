@@ -25,17 +25,18 @@ def _current_umask() -> int:
 _UMASK = _current_umask()  # read once, at import: os.umask can only be read by setting it
 
 
-def write_atomic(target: Path, data: bytes) -> bool:
+def write_atomic(target: Path, data: bytes, durable: bool = True) -> bool:
     """Write ``data`` to ``target`` so that readers see the old file or the new one, never half.
 
     A target that already holds exactly ``data`` is left untouched (same inode and mtime).
+    ``durable=False`` skips the sync to disk (for caches that can be made again).
 
     Returns:
         True when the file was written, False when it already held ``data``.
     """
     if _holds(target, data):
         return False
-    return _replace(target, lambda handle: handle.write(data), keep_same=False)
+    return _replace(target, lambda handle: handle.write(data), keep_same=False, durable=durable)
 
 
 def write_text_atomic(target: Path, write: Callable[[TextIO], None]) -> bool:
@@ -54,7 +55,7 @@ def write_text_atomic(target: Path, write: Callable[[TextIO], None]) -> bool:
     return _replace(target, write_text, keep_same=True)
 
 
-def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool) -> bool:
+def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool, durable: bool = True) -> bool:
     """Write through a temporary file beside ``target``, synced, then renamed over it.
 
     With ``keep_same``, a target whose bytes equal the new file's is kept and the new one dropped.
@@ -67,7 +68,8 @@ def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:  # a cache that can be made again need not survive a power cut
+                os.fsync(handle.fileno())
         if keep_same and target.is_file() and target.stat().st_size == tmp.stat().st_size \
                 and sha256_file(target) == sha256_file(tmp):
             tmp.unlink()

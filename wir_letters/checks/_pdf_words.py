@@ -8,7 +8,6 @@ clip box are left out here.
 from __future__ import annotations
 
 import ctypes
-import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,10 +18,11 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]  # pypdfium2 ships no
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]  # (the same package)
 
 from wir_letters.checks._words import glued, pdf_text, pdf_words
+from wir_letters.pdf.pdfium import PDFIUM_LOCK
 
 Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF units
 
-_PDFIUM = threading.Lock()  # pdfium is not thread-safe: one document at a time
+_PDFIUM = PDFIUM_LOCK  # pdfium is not thread-safe: one document at a time, in every thread
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,10 @@ from pathlib import Path
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # pypdfium2 ships no py.typed marker
 
 from wir_letters.files import write_atomic
+from wir_letters.pdf.pdfium import PDFIUM_LOCK
 
 THUMB_WIDTH = 120  # pixels: page 1 in the report's list
-PAGE_WIDTH = 800  # pixels: every page in a recipient's detail view
+PAGE_WIDTH = 640  # pixels: every page in a recipient's detail view
 
 
 def image_name(digest: str, page: int, width: int) -> str:
@@ -70,41 +71,26 @@ class PageImages:
 
     def _render(self, pdf: Path, digest: str, pages: list[int], width: int) -> list[tuple[str, int, int]]:
         made: list[tuple[str, int, int]] = []
-        try:
-            document = pdfium.PdfDocument(pdf)
-        except (pdfium.PdfiumError, OSError):
-            return made
-        try:
-            for page_no in pages:
-                if page_no > len(document):
-                    continue
-                page = document[page_no - 1]
-                scale = width / max(page.get_width(), 1.0)
-                bitmap = page.render(scale=scale, rev_byteorder=True)
-                name = image_name(digest, page_no, width)
-                self.folder.mkdir(parents=True, exist_ok=True)
-                data = png_bytes(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                                 bitmap.n_channels)
-                write_atomic(self.folder / name, data)
-                self.rendered += 1
-                self.used.add(name)
-                made.append((name, bitmap.width, bitmap.height))
-                bitmap.close()
-                page.close()
-        finally:
-            document.close()
+        for page_no, (pixels, w, h, stride, channels) in _rasters(pdf, pages, width):
+            name = image_name(digest, page_no, width)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.folder / name, png_bytes(pixels, w, h, stride, channels), durable=False)
+            self.rendered += 1
+            self.used.add(name)
+            made.append((name, w, h))
         return made
 
     def page_count(self, pdf: Path) -> int:
         """The number of pages of ``pdf`` (0 when it cannot be read)."""
-        try:
-            document = pdfium.PdfDocument(pdf)
-        except (pdfium.PdfiumError, OSError):
-            return 0
-        try:
-            return len(document)
-        finally:
-            document.close()
+        with PDFIUM_LOCK:
+            try:
+                document = pdfium.PdfDocument(pdf)
+            except (pdfium.PdfiumError, OSError):
+                return 0
+            try:
+                return len(document)
+            finally:
+                document.close()
 
     def prune(self) -> None:
         """Delete the images in the folder that were not asked for since this object was made."""
@@ -113,6 +99,30 @@ class PageImages:
         for path in self.folder.glob("*.png"):
             if path.name not in self.used:
                 path.unlink(missing_ok=True)
+
+
+Raster = tuple[bytes, int, int, int, int]  # gray pixels, width, height, stride, channels
+
+
+def _rasters(pdf: Path, pages: list[int], width: int) -> list[tuple[int, Raster]]:
+    """Render ``pages`` of ``pdf`` in gray, ``width`` pixels wide (holding pdfium's lock only for this)."""
+    rasters: list[tuple[int, Raster]] = []
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except (pdfium.PdfiumError, OSError):
+            return rasters
+        try:
+            for page_no in (n for n in pages if n <= len(document)):
+                page = document[page_no - 1]
+                bitmap = page.render(scale=width / max(page.get_width(), 1.0), grayscale=True)
+                rasters.append((page_no, (bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                                          bitmap.n_channels)))
+                bitmap.close()
+                page.close()
+        finally:
+            document.close()
+    return rasters
 
 
 def png_bytes(pixels: bytes, width: int, height: int, stride: int, channels: int) -> bytes:
@@ -125,7 +135,7 @@ def png_bytes(pixels: bytes, width: int, height: int, stride: int, channels: int
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, color_type, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 1))
             + chunk(b"IEND", b""))
 
 
