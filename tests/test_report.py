@@ -64,6 +64,15 @@ def test_cli_build_writes_the_report(tmp_path: Path, run_cli, monkeypatch: pytes
     assert len(list((tmp_path / "out" / "_report" / "img").glob("*.png"))) > 0
 
 
+def _watched_page(browser, problems: list[str]):  # type: ignore[no-untyped-def]
+    """A new page whose console errors, warnings, page errors and failed requests go to ``problems``."""
+    page = browser.new_page()
+    page.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
+    page.on("pageerror", lambda err: problems.append(str(err)))
+    page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+    return page
+
+
 def _resolves(base: Path, ref: str) -> bool:
     url = urlparse(ref)
     if url.scheme not in ("", "file") or url.netloc:
@@ -79,11 +88,8 @@ def test_report_in_headless_chromium(report, tmp_path: Path) -> None:
     assert Path(CHROMIUM).exists(), "make test installs chromium (APT_PACKAGES)"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
         problems: list[str] = []
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
-        page.on("pageerror", lambda err: problems.append(str(err)))
-        page.on("requestfailed", lambda req: problems.append(f"failed: {req.url}"))
+        page = _watched_page(browser, problems)
         requested: list[str] = []
         page.on("request", lambda req: requested.append(req.url))
         page.goto(index.as_uri())
@@ -184,10 +190,8 @@ def test_report_of_the_shipped_campaign_with_one_failure(shipped_build, tmp_path
     index = write_report(result, campaign).path
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
         problems: list[str] = []
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type in ("error", "warning") else None)
-        page.on("pageerror", lambda err: problems.append(str(err)))
+        page = _watched_page(browser, problems)
         page.goto(index.as_uri())
         assert page.locator("#recipients tbody tr").count() == 33
         page.fill("#search", "Heppenheim")  # a city: the seat of the Kreis Bergstraße

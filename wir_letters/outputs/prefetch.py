@@ -13,7 +13,8 @@ from pathlib import Path
 
 from wir_letters.builder.results import RecipientResult, Reporter
 from wir_letters.outputs.report import IMAGE_DIR, REPORT_DIR
-from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages, sha256_of
+from wir_letters.files import sha256_file
+from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages
 
 
 class ImagePrefetch:
@@ -44,7 +45,7 @@ class ImagePrefetch:
         for number, pdf in enumerate(result.documents.values()):
             if not pdf.is_file():
                 continue
-            digest = sha256_of(pdf)
+            digest = sha256_file(pdf)
             pages = self.images.page_count(pdf)
             if number == 0:
                 self.images.images(pdf, digest, [1], THUMB_WIDTH)

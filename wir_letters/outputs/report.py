@@ -32,7 +32,8 @@ from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import read_recipients
 from wir_letters.errors import WirLettersError
 from wir_letters.outputs._report_html import DETAIL, INDEX
-from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages, sha256_of
+from wir_letters.files import sha256_file
+from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages
 
 REPORT_NAME = "index.html"
 REPORT_DIR = "_report"  # inside the output folder: detail pages and images
@@ -206,7 +207,7 @@ def _attachments(campaign: Campaign, images: PageImages) -> list[_Attachment]:
     found = []
     for attachment in campaign.attachments:
         if attachment.file.is_file():
-            found.append(_Attachment(attachment.title, attachment.file, sha256_of(attachment.file),
+            found.append(_Attachment(attachment.title, attachment.file, sha256_file(attachment.file),
                                      images.page_count(attachment.file)))
     return found
 

@@ -7,7 +7,6 @@ written with ``zlib`` (no imaging library needed).
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import zlib
 from pathlib import Path
@@ -24,15 +23,6 @@ PAGE_WIDTH = 640  # pixels: every page in a recipient's detail view
 def image_name(digest: str, page: int, width: int) -> str:
     """The file name of the image of ``page`` (1-based) of the PDF with SHA-256 ``digest``."""
     return f"{digest}-{page}-{width}.png"
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, hex."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class PageImages:
