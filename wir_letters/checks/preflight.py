@@ -59,10 +59,12 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     columns = set(listed.columns) if known_columns else None
     problems = list(listed.problems)
     used: set[str] = set()
+    tested: dict[str, str] = {}  # column -> the template or rule that tests its truth
     for i, doc in enumerate(campaign.documents):
-        found, names = _template_problems(campaign, doc.template, f"documents[{i}].template", columns)
+        found, names, truth = _template_problems(campaign, doc.template, f"documents[{i}].template", columns)
         problems += found
         used |= names
+        tested.update(dict.fromkeys(truth, str(doc.template)))
         if doc.when:
             problems += _rule_problems(campaign, f"documents.{doc.id}.when", doc.when, columns, used)
     for name, rule in campaign.conditions.items():
@@ -76,7 +78,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     pattern_problem = bundle_pattern_problem(campaign, columns)
     problems += [pattern_problem] if pattern_problem else []
     problems += _recipient_problems(campaign, listed.recipients, bundles=pattern_problem is None)
-    problems += _text_flag_problems(listed, _tested_columns(campaign))
+    problems += _text_flag_problems(listed, {**tested, **_rule_tested_columns(campaign)})
     if columns is not None:
         problems += _unused_column_notes(listed.source or campaign.recipients, columns - listed.aliases, used)
         problems += _clash_notes(listed.source or campaign.recipients, columns)
@@ -84,17 +86,17 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
 
 
 def _template_problems(campaign: Campaign, template: Path, key: str,
-                       columns: set[str] | None) -> tuple[list[Problem], set[str]]:
-    """Return the template's problems and the recipient columns it reads."""
+                       columns: set[str] | None) -> tuple[list[Problem], set[str], set[str]]:
+    """Return the template's problems, the recipient columns it reads and those whose truth it tests."""
     bad_file = template_file_problem(template, key)
     if bad_file:
-        return [bad_file], set()
+        return [bad_file], set(), set()
     problems = [Problem(str(template), f"{f.message}: {{ {f.instruction} }}", where=f.where, field=key,
                         fix=f.fix) for f in field_findings(template)]
     try:
         names = used_names(template)
     except InputError as err:
-        return problems + err.problems, set()
+        return problems + err.problems, set(), set()
     bare = bare_columns(columns) if columns is not None else set()
     for name, attributes in sorted(names.items()):
         if name in CONTEXT_NAMES:
@@ -104,7 +106,7 @@ def _template_problems(campaign: Campaign, template: Path, key: str,
                                     field=name, fix="use a column of the recipient list (recipient.<column>) "
                                     f"or one of: {', '.join(CONTEXT_NAMES)}"))
     used = set(names.get("recipient", ())) | (set(names) & bare)
-    return problems, used
+    return problems, used, truth_tested(template)  # the same parse, cached
 
 
 def _attribute_problems(campaign: Campaign, template: Path, name: str, attributes: set[str],
@@ -184,16 +186,9 @@ _FALSE_WORDS = {"nein", "falsch", "false", "no", "n", "0"}
 _FLAG_WORDS = _FALSE_WORDS | {"ja", "wahr", "true", "yes", "j", "y", "x", "1"}
 
 
-def _tested_columns(campaign: Campaign) -> dict[str, str]:
-    """Columns whose truth a template or rule tests, each with where (template file or rule key)."""
+def _rule_tested_columns(campaign: Campaign) -> dict[str, str]:
+    """Columns whose truth a ``when`` or ``conditions`` rule tests, each with the rule's key."""
     tested: dict[str, str] = {}
-    for doc in campaign.documents:
-        if template_file_problem(doc.template) is not None:
-            continue  # reported by _template_problems
-        try:
-            tested.update(dict.fromkeys(truth_tested(doc.template), str(doc.template)))
-        except InputError:
-            continue  # a syntax error, reported by _template_problems
     rules = {f"documents.{d.id}.when": d.when for d in campaign.documents if d.when}
     rules.update({f"conditions.{name}": rule for name, rule in campaign.conditions.items()})
     for key, rule in rules.items():
