@@ -1,7 +1,7 @@
 """Page images of one recipient: its bundle (or one document of it), built first if needed.
 
 Only that recipient is built (``only=[id]``): the others' outputs are never touched. Images are
-rendered by poppler's ``pdftoppm`` into ``OUT/_preview/<id>/``.
+rendered in colour with pdfium (the renderer of the report's images) into ``OUT/_preview/<id>/``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from pathlib import Path
 from wir_letters.builder.build import build
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.results import BuildResult
-from wir_letters.errors import EnvironmentProblem, InputError, Problem
+from wir_letters.errors import InputError, Problem
+from wir_letters.files import write_atomic
 from wir_letters.inputs.campaign import Campaign
+from wir_letters.outputs.thumbnails import png_bytes, rasters
 
 PREVIEW_DIR = "_preview"  # inside the output folder
 RESOLUTION = 100  # dots per inch of the page images
-POPPLER_HINT = "install poppler: 'apt-get install poppler-utils' on Debian/Ubuntu"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,6 @@ def preview(campaign: Campaign, recipient_id: str, *, out: Path | None = None, d
 
     Raises:
         InputError: an unknown recipient, document or page, or the recipient fails to build.
-        EnvironmentProblem: pdftoppm (poppler-utils) is missing or fails.
     """
     result = build(campaign, out=out, only=[recipient_id])
     built = result.results[0]
@@ -50,7 +50,7 @@ def preview(campaign: Campaign, recipient_id: str, *, out: Path | None = None, d
                                  where=f"recipient {recipient_id}", fix="run wir-letters check, then build"))
     pdf = _chosen_pdf(campaign, built.bundle, built.documents, document)
     folder = OutputLayout.of(campaign, out).out / PREVIEW_DIR / recipient_id
-    images = render_pages(pdf, folder, document or "bundle", page, built.pages if document is None else None)
+    images = render_pages(pdf, folder, document or "bundle", page)
     return Preview(recipient_id, images, result)
 
 
@@ -63,30 +63,27 @@ def _chosen_pdf(campaign: Campaign, bundle: Path, documents: dict[str, Path], do
     return documents[document]
 
 
-def render_pages(pdf: Path, folder: Path, stem: str, page: int | None = None, pages: int | None = None) -> list[Path]:
+def render_pages(pdf: Path, folder: Path, stem: str, page: int | None = None) -> list[Path]:
     """Render ``pdf`` (or one ``page`` of it) to ``folder/<stem>-<n>.png``; return the images in page order.
+
+    Page numbers in the names are zero-padded to the page count's width (``bundle-01.png`` in a
+    bundle of 11 pages), as pdftoppm names them.
 
     Raises:
         InputError: ``page`` is not a page of the PDF.
-        EnvironmentProblem: pdftoppm is missing or fails.
     """
-    program = shutil.which("pdftoppm")
-    if program is None:
-        raise EnvironmentProblem(f"pdftoppm not found: {POPPLER_HINT}")
-    if page is not None and pages is not None and not 1 <= page <= pages:
-        raise InputError(Problem(str(pdf), f"page {page} does not exist; the PDF has {pages} pages", field="--page",
-                                 fix=f"use a page from 1 to {pages}"))
+    count, made = rasters(pdf, [page] if page is not None else None, dpi=RESOLUTION, gray=False)
+    if page is not None and not made:
+        raise InputError(Problem(str(pdf), f"page {page} does not exist; the PDF has {count} pages", field="--page",
+                                 fix=f"use a page from 1 to {count}"))
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{stem}-*.png"):
         old.unlink()
-    command = [program, "-png", "-r", str(RESOLUTION)]
-    command += ["-f", str(page), "-l", str(page)] if page is not None else []
-    done = subprocess.run([*command, str(pdf), str(folder / stem)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise EnvironmentProblem(f"pdftoppm could not render {pdf}: {done.stderr.strip()}; {POPPLER_HINT}")
-    images = sorted(folder.glob(f"{stem}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
-    if page is not None and not images:
-        raise InputError(Problem(str(pdf), f"page {page} does not exist", field="--page", fix="use an existing page"))
+    images = []
+    for number, raster in made:
+        image = folder / f"{stem}-{number:0{len(str(count))}d}.png"
+        write_atomic(image, png_bytes(*raster), durable=False)
+        images.append(image)
     return images
 
 

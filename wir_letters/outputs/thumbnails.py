@@ -61,7 +61,7 @@ class PageImages:
 
     def _render(self, pdf: Path, digest: str, pages: list[int], width: int) -> list[tuple[str, int, int]]:
         made: list[tuple[str, int, int]] = []
-        for page_no, (pixels, w, h, stride, channels) in _rasters(pdf, pages, width):
+        for page_no, (pixels, w, h, stride, channels) in rasters(pdf, pages, width=width)[1]:
             name = image_name(digest, page_no, width)
             self.folder.mkdir(parents=True, exist_ok=True)
             write_atomic(self.folder / name, png_bytes(pixels, w, h, stride, channels), durable=False)
@@ -94,25 +94,33 @@ class PageImages:
 Raster = tuple[bytes, int, int, int, int]  # gray pixels, width, height, stride, channels
 
 
-def _rasters(pdf: Path, pages: list[int], width: int) -> list[tuple[int, Raster]]:
-    """Render ``pages`` of ``pdf`` in gray, ``width`` pixels wide (holding pdfium's lock only for this)."""
-    rasters: list[tuple[int, Raster]] = []
+def rasters(pdf: Path, pages: list[int] | None = None, *, width: int | None = None, dpi: float = 72.0,
+            gray: bool = True) -> tuple[int, list[tuple[int, Raster]]]:
+    """Render ``pages`` of ``pdf`` (1-based; None: every page) ``width`` pixels wide, or at ``dpi``
+    when no width is given; in gray (letters are black on white: a third of the bytes) or in RGB.
+
+    pdfium's lock is held only while rendering. Returns the PDF's page count (0 when it cannot
+    be read) and each rendered page with its raster; pages beyond the end are skipped.
+    """
+    rendered: list[tuple[int, Raster]] = []
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(pdf)
         except (pdfium.PdfiumError, OSError):
-            return rasters
+            return 0, rendered
         try:
-            for page_no in (n for n in pages if n <= len(document)):
+            count = len(document)
+            for page_no in (n for n in (pages or range(1, count + 1)) if 1 <= n <= count):
                 page = document[page_no - 1]
-                bitmap = page.render(scale=width / max(page.get_width(), 1.0), grayscale=True)
-                rasters.append((page_no, (bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                                          bitmap.n_channels)))
+                scale = width / max(page.get_width(), 1.0) if width else dpi / 72.0
+                bitmap = page.render(scale=scale, grayscale=gray, rev_byteorder=not gray)
+                rendered.append((page_no, (bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
+                                           bitmap.n_channels)))
                 bitmap.close()
                 page.close()
         finally:
             document.close()
-    return rasters
+    return count, rendered
 
 
 def png_bytes(pixels: bytes, width: int, height: int, stride: int, channels: int) -> bytes:
