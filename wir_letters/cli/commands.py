@@ -1,27 +1,21 @@
-"""The ``wir-letters`` command line: the only module that prints or exits.
-
-Exit codes: 0 success, 1 a problem in the user's input, 2 wrong usage, 3 the environment,
-130 stopped with Ctrl-C, 143 stopped with SIGTERM.
-"""
+"""The commands that check, build, show and print a campaign."""
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from wir_letters.builder.build import BuildResult, assess_all, build
 from wir_letters.builder.layout import REMOVED_DIR, OutputLayout
 from wir_letters.builder.manifest import Manifest
 from wir_letters.builder.status import State
 from wir_letters.checks.preflight import check as run_check
-from wir_letters.errors import InputError, Problem, WirLettersError
+from wir_letters.cli.app import (EXIT_INPUT, campaign_option, cli, console, errors, print_problems,
+                                 recipients_option, sheet_option)
 from wir_letters.inputs.campaign import Campaign, load_campaign
 from wir_letters.inputs.recipients import load_recipients
 from wir_letters.outputs.dispatch import Sort
@@ -30,25 +24,6 @@ from wir_letters.outputs.preview import open_in_viewer, preview
 from wir_letters.outputs.prefetch import ImagePrefetch
 from wir_letters.outputs.report import write_report
 from wir_letters.progress import ProgressReporter
-
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
-
-console = Console(stderr=False, highlight=False, soft_wrap=True)
-errors = Console(stderr=True, highlight=False, soft_wrap=True)
-
-campaign_option = click.option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
-                               default=Path("campaign.yaml"), show_default=True, help="The campaign file.")
-recipients_option = click.option("--recipients", type=click.Path(path_type=Path),
-                                 help="Use this recipient list (.yaml, .csv, .xlsx) instead of the campaign's.")
-sheet_option = click.option("--sheet", metavar="NAME",
-                            help="Read this sheet of an .xlsx list (default: the campaign's sheet, else the first).")
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="wir-letters")
-def cli() -> None:
-    """Fill Word templates for each recipient, convert them to PDF and bundle them."""
 
 
 @cli.command("build")
@@ -140,7 +115,7 @@ def check_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
     """Validate campaign, recipients and templates without writing anything; list every problem."""
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     problems = run_check(campaign, recipients.resolve() if recipients else None)
-    _print_problems(problems)
+    print_problems(problems)
     count = Counter(p.severity for p in problems)
     if count["error"]:
         errors.print(f"{count['error']} error(s), {count['note']} note(s): nothing was written.", markup=False)
@@ -211,7 +186,7 @@ def _summary(result: BuildResult, quiet: bool = False) -> None:
     if result.rejected:
         errors.print(f"{len(result.rejected)} problem(s) kept recipients out of this build (--keep-going):",
                      markup=False)
-        _print_problems(result.rejected)
+        print_problems(result.rejected)
     for failed in result.failed:
         errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
 
@@ -228,54 +203,3 @@ def _relative(path: Path, out: Path) -> str:
     return path.relative_to(out).as_posix() if path.is_relative_to(out) else str(path)
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
-    """Print problems grouped by file, errors before notes, each with its place and fix."""
-    by_file: dict[str, list[Problem]] = {}
-    for problem in problems:
-        by_file.setdefault(problem.file, []).append(problem)
-    for file, found in by_file.items():
-        if file:
-            errors.print(file, markup=False)
-        for problem in sorted(found, key=lambda p: p.severity != "error"):
-            errors.print(f"  {problem.severity}: {problem.describe(with_file=False)}", markup=False)
-
-
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C: stop at once, keep what is complete."""
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise _Terminated()
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Run the CLI; turn wir_letters errors into a message and an exit code."""
-    on_main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if on_main_thread else None
-    try:
-        _run(argv)
-    finally:
-        if on_main_thread:
-            signal.signal(signal.SIGTERM, previous)
-
-
-def _run(argv: Sequence[str] | None) -> None:
-    """Run the command; every way it can end becomes a message and an exit code."""
-    try:
-        cli.main(args=argv, prog_name="wir-letters", standalone_mode=False)
-    except click.exceptions.Exit as done:
-        sys.exit(done.exit_code)
-    except click.ClickException as err:
-        err.show()
-        sys.exit(EXIT_USAGE)
-    except (click.Abort, KeyboardInterrupt) as stop:
-        terminated = isinstance(stop, _Terminated) or isinstance(stop.__context__, _Terminated)
-        errors.print("Stopped. Every file written is complete; run the same command again to finish.",
-                     markup=False)
-        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
-    except InputError as err:
-        _print_problems(err.problems)
-        sys.exit(err.exit_code)
-    except WirLettersError as err:
-        errors.print(f"error: {err}", markup=False)
-        sys.exit(err.exit_code)
