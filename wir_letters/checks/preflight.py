@@ -29,6 +29,8 @@ from wir_letters.inputs.recipients import (
 )
 from wir_letters.documents.analysis import rule_names, rule_truth_tested, truth_tested, used_names
 from wir_letters.documents.rules import when_applies
+from wir_letters.checks.mail import mail_problems
+from wir_letters.documents.mail_text import mail_columns
 
 
 
@@ -40,14 +42,15 @@ def check(campaign: Campaign, recipients: Recipients | Path | None = None) -> li
             path of a list to read; default: the campaign's own list.
     """
     if recipients is not None and not isinstance(recipients, Path):
-        return preflight(campaign, as_recipient_list(recipients))
+        listed = as_recipient_list(recipients)
+        return preflight(campaign, listed) + mail_problems(campaign, listed)
     path = recipients or campaign.recipients
     try:
         listed = read_recipients(path, campaign.schema)
     except RecipientError as err:
         listed = RecipientList([], err.problems, frozenset(err.columns or ()), path)
         return preflight(campaign, listed, known_columns=bool(err.columns))  # preflight lists err.problems
-    return preflight(campaign, listed)
+    return preflight(campaign, listed) + mail_problems(campaign, listed)
 
 
 def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = True) -> list[Problem]:
@@ -69,6 +72,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
             problems += _rule_problems(campaign, f"documents.{doc.id}.when", doc.when, columns, used)
     for name, rule in campaign.conditions.items():
         problems += _rule_problems(campaign, f"conditions.{name}", rule, columns, used)
+    used |= mail_columns(campaign)
     for i, attachment in enumerate(campaign.attachments):
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
         if problem is None and campaign.output.pdf_a and not is_pdf_a(PdfReader(attachment.file)):

@@ -88,6 +88,9 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
         console.print(f"{result.id}: {State.ERROR}\n    {result.error}", markup=False)
     counts = Counter(s.state for s in statuses) + Counter(State.ERROR for _ in unplanned)
     console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
+    if campaign.mail is not None:
+        from wir_letters.cli.mail import print_mail_status
+        print_mail_status(campaign, listed, out, statuses)
 
 
 @cli.command("preview")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from wir_letters.documents import german
@@ -88,3 +89,13 @@ def template_context(campaign: Campaign, fields: Mapping[str, Any], document: Do
         LOCALE_KEY: campaign.locale,
         **{name: value(inputs) for name, value in _VALUES.items()},
     }
+
+
+MAIL_DOCUMENT = Document(id="mail", title="", template=Path("mail"))
+"""What ``document`` holds in the cover e-mail's context: it is not one of the documents."""
+
+
+def mail_context(campaign: Campaign, fields: Mapping[str, Any], documents: Sequence[Document]) -> dict[str, Any]:
+    """Return the context of a recipient's cover e-mail: the letters' context, with ``enclosures``
+    naming every document and attachment of the bundle."""
+    return template_context(campaign, fields, MAIL_DOCUMENT, documents)

@@ -132,10 +132,10 @@ def _display_plain(value: Any) -> Any:
     return value if isinstance(value, str) else _word_display.display(value)
 
 
-def make_env() -> SandboxedEnvironment:
-    """Return a new Jinja environment for templates: sandboxed, autoescaped, strict undefined, no loader,
-    with the Word-switch and German-letter filters."""
-    env = _TemplateEnvironment(autoescape=True, undefined=jinja2.StrictUndefined, loader=_NoFiles(),
+def make_env(autoescape: bool = True) -> SandboxedEnvironment:
+    """Return a new Jinja environment for templates: sandboxed, autoescaped (unless for plain text),
+    strict undefined, no loader, with the Word-switch and German-letter filters."""
+    env = _TemplateEnvironment(autoescape=autoescape, undefined=jinja2.StrictUndefined, loader=_NoFiles(),
                                finalize=_display)
     env._compiled = {}
     env.filters.update(date_de=german.date_de, money=german.money, mio=german.mio, word_number=_word_number,

@@ -14,6 +14,8 @@ from wir_letters.errors import CampaignError, Problem
 from wir_letters.inputs._headers import header_key
 from wir_letters.inputs._yaml import read_yaml
 from wir_letters.inputs.letter_rules import LetterRules
+from wir_letters.inputs.mail_settings import (MailSettings, SmtpSettings, missing_mail_files,
+                                              resolve_mail_paths)
 from wir_letters.inputs.recipients import Schema, TableSource
 
 ColumnType = Literal["text", "boolean", "number", "date"]
@@ -130,6 +132,8 @@ class Campaign(BaseModel):
     locale: str = "de_DE"  # numbers, dates and Word field switches are formatted in this locale
     columns: dict[str, Column] = {}  # declared types and lengths of recipient columns
     tables: dict[str, Table] = {}  # per-recipient tables, as recipient.<name>
+    mail: MailSettings | None = None  # the cover e-mail of `wir-letters mail` and `send`
+    smtp: SmtpSettings | None = None  # the server `wir-letters send` uses
     source: Path = Path("campaign.yaml")
 
     @field_validator("columns", mode="before")
@@ -238,7 +242,7 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
                           for name, table in data["tables"].items()}
     if isinstance(data.get("output"), dict) and "folder" in data["output"]:
         data["output"] = {**data["output"], "folder": absolute(data["output"]["folder"])}
-    return data
+    return resolve_mail_paths(data, absolute)
 
 
 def _problem(path: Path, error: Any) -> Problem:
@@ -248,6 +252,8 @@ def _problem(path: Path, error: Any) -> Problem:
         return Problem(str(path), "unknown key", field=key, fix="check the spelling or remove it")
     if error["type"] == "missing":
         return Problem(str(path), "required key is missing", field=key, fix="add it")
+    if error["loc"][:1] == ("smtp",):  # never echo what was given: it may hold a password
+        return Problem(str(path), str(error["msg"]).removeprefix("Value error, "), field=key)
     return Problem(str(path), f"{error['msg']} (got {error.get('input')!r})", field=key)
 
 
@@ -265,6 +271,8 @@ def _check_files(campaign: Campaign) -> None:
     for i, att in enumerate(campaign.attachments):
         if not att.file.is_file():
             problems.append(Problem(src, f"attachment not found: {att.file}", field=f"attachments[{i}].file"))
+    problems += [Problem(src, f"file not found: {path}", field=key) for key, path in
+                 missing_mail_files(campaign.mail, campaign.smtp)]
     if problems:
         raise CampaignError(problems)
 

@@ -42,6 +42,11 @@ BUILTIN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
 EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
 
 
+def split_addresses(value: str) -> list[str]:
+    """The e-mail addresses of an ``email`` cell: several may be separated by ``;`` or ``,``."""
+    return [part.strip() for part in re.split(r"[;,]", value or "") if part.strip()]
+
+
 @dataclass(frozen=True)
 class TableSource:
     """Rows of a per-recipient table: a CSV/YAML file or a sheet of a workbook, keyed by ``id``."""
@@ -248,10 +253,10 @@ def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pr
     if postcode and not POSTCODE.match(postcode):
         yield Problem(file, f"postcode {postcode!r} is not five digits", where, "postcode",
                       fix="write the German postcode as five digits, e.g. 07548")
-    email = fields["email"]
-    if email and not EMAIL.match(email):
-        yield Problem(file, f"e-mail address {email!r} is not valid", where, "email",
-                      fix="write it as name@domain.de, without spaces or a display name")
+    for email in split_addresses(fields["email"]):
+        if not EMAIL.match(email):
+            yield Problem(file, f"e-mail address {email!r} is not valid", where, "email",
+                          fix="write it as name@domain.de, without spaces or a display name; separate several with ;")
 
 
 def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
