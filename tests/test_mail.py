@@ -160,7 +160,8 @@ def test_send_delivers_each_bundle_once_and_a_rerun_sends_nothing(folder: Path, 
     giessen = next(r for r in records if r["id"] == "giessen")
     assert giessen["bundle_sha256"] == hashlib.sha256((folder / "out" / "giessen.pdf").read_bytes()).hexdigest()
     status = run_cli("status", "-c", campaign)
-    assert "giessen: sent" in status.out and "fulda: no e-mail address" in status.out
+    assert "giessen: sent" in status.out and "no e-mail address (by post): fulda" in status.out
+    assert "e-mail: 4 sent, 1 no e-mail address" in status.out
 
 
 def test_a_changed_bundle_is_not_sent_again_without_resend_changed(folder: Path, run_cli) -> None:

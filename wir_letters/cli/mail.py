@@ -46,12 +46,16 @@ def _plan(campaign_path: Path, out: Path | None) -> tuple[Campaign, list[MailIte
 def print_mail_status(campaign: Campaign, listed: Sequence[Recipient], out: Path | None,
                       statuses: Sequence[Status]) -> None:
     """``status``: each recipient's e-mail state (sent, not sent, changed since sent …) and the counts."""
-    from wir_letters.outputs.mail.plan import counts, plan_mail
+    from wir_letters.outputs.mail.plan import MailState, counts, plan_mail
 
     items = plan_mail(campaign, listed, out, statuses)
     console.print("e-mail:", markup=False)
     for item in items:
-        console.print(f"  {item.id}: {item.state}" + (f" ({item.detail})" if item.detail else ""), markup=False)
+        if item.state != MailState.NO_ADDRESS:
+            console.print(f"  {item.id}: {item.state}" + (f" ({item.detail})" if item.detail else ""), markup=False)
+    unaddressed = [item.id for item in items if item.state == MailState.NO_ADDRESS]
+    if unaddressed:
+        console.print(f"  {MailState.NO_ADDRESS} (by post): {', '.join(unaddressed)}", markup=False)
     console.print(f"e-mail: {counts(items)}", markup=False)
 
 
