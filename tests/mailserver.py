@@ -56,16 +56,18 @@ def _authenticate(server: Any, session: Any, envelope: Any, mechanism: str, data
 
 
 @contextmanager
-def smtp_server(inbox: Inbox, tls_ca: Path | None = None) -> Iterator[int]:
+def smtp_server(inbox: Inbox, tls_ca: Path | None = None, implicit_tls: bool = False) -> Iterator[int]:
     """Run a server for the block and yield its port. With ``tls_ca``, the server requires
-    STARTTLS and a login (``USER``/``PASSWORD``); the CA's certificate is written to ``tls_ca``."""
+    STARTTLS and a login (``USER``/``PASSWORD``), or with ``implicit_tls`` speaks TLS from the
+    first byte, as on port 465 (aiosmtpd offers no AUTH there); the test authority's certificate is written to ``tls_ca``."""
     kwargs: dict[str, Any] = {}
     if tls_ca is not None:
         authority = trustme.CA()
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         authority.issue_cert("127.0.0.1", "localhost").configure_cert(context)
         authority.cert_pem.write_to_path(str(tls_ca))
-        kwargs = dict(tls_context=context, require_starttls=True, auth_required=True, authenticator=_authenticate)
+        kwargs = dict(ssl_context=context) if implicit_tls else \
+            dict(tls_context=context, require_starttls=True, auth_required=True, authenticator=_authenticate)
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()

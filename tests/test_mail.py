@@ -245,6 +245,36 @@ def test_starttls_with_a_login_from_the_environment(folder: Path, run_cli, tmp_p
     assert len(inbox.received) == 1 and inbox.messages[0]["To"].addresses[0].addr_spec == "poststelle@kassel.example"
 
 
+def test_implicit_tls_on_the_ssl_port(folder: Path, run_cli, tmp_path: Path) -> None:
+    """This test ensures that security: ssl speaks TLS from the first byte (port 465 style), checking
+    the server's certificate."""
+    inbox = Inbox()
+    ca = tmp_path / "ca.pem"
+    with smtp_server(inbox, tls_ca=ca, implicit_tls=True) as port:
+        campaign = str(_use_port(folder, port, security="ssl", ca_file=str(ca)))
+        done = run_cli("send", "-c", campaign, "--no-dry-run", "--only", "offenbach")
+    assert done.code == 0, done.err
+    assert [to for _, to, _ in inbox.received] == [["post@offenbach.example"]]
+
+
+def test_send_without_a_server_or_a_mail_section_says_what_to_add(folder: Path, run_cli) -> None:
+    """This test ensures that a campaign without smtp: or mail: gets a message naming the missing key,
+    and that an unreachable server is exit 3 with the server named, nothing recorded."""
+    path = folder / "campaign.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unreachable = run_cli("send", "-c", str(_use_port(folder, 1)), "--no-dry-run")
+    assert unreachable.code == 3 and "cannot connect to the SMTP server 127.0.0.1:1" in unreachable.err
+    assert _log(folder) == []
+    del data["smtp"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = run_cli("send", "-c", str(path))
+    assert done.code == 1 and "the campaign has no smtp: section" in done.err
+    del data["mail"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = run_cli("mail", "-c", str(path))
+    assert done.code == 1 and "the campaign has no mail: section" in done.err
+
+
 def test_check_names_mail_problems_and_never_echoes_a_password(folder: Path, run_cli) -> None:
     """This test ensures that check refuses a password in campaign.yaml (without printing it), a mail
     template reading an unknown name, a bad address, and attachments over the size limit."""
