@@ -93,7 +93,7 @@ def test_hand_edited_bundle_is_kept_and_named(built: Path, run_cli, monkeypatch:
     """This test ensures that a bundle edited by hand is moved to _stale/ before the rebuild, and said so."""
     out = built.parent / "out"
     (out / "kassel.pdf").write_bytes(b"%PDF-1.4 edited by hand")
-    monkeypatch.setattr("wir_letters.cli.commands.build", _with_fake_converter)
+    monkeypatch.setattr("wir_letters.builder.build.build", _with_fake_converter)
     result = run_cli("build", "-c", str(built))
     assert result.code == 0, result.err
     assert "kassel: kassel.pdf was changed by hand; kept as _stale/kassel/kassel.pdf before it was built again" \
@@ -112,7 +112,7 @@ def test_a_partial_list_adds_and_updates_only(built: Path, run_cli, monkeypatch:
     late = built.parent / "late.yaml"
     late.write_text(yaml.safe_dump([RECIPIENTS[1]], allow_unicode=True), encoding="utf-8")
     before = _outputs(out)
-    monkeypatch.setattr("wir_letters.cli.commands.build", _with_fake_converter)
+    monkeypatch.setattr("wir_letters.builder.build.build", _with_fake_converter)
     assert run_cli("build", "-c", str(built), "--recipients", str(late)).code == 0
     assert _outputs(out) == before and not (out / "_removed").exists()
     status = run_cli("status", "-c", str(built), "--recipients", str(late))
@@ -139,7 +139,7 @@ def test_ctrl_c_exits_130(built: Path, run_cli, monkeypatch: pytest.MonkeyPatch)
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("wir_letters.cli.commands.build", interrupted)
+    monkeypatch.setattr("wir_letters.builder.build.build", interrupted)
     result = run_cli("build", "-c", str(built))
     assert result.code == 130
     assert "Stopped. Every file written is complete; run the same command again to finish." in result.err
@@ -177,7 +177,7 @@ def test_full_disk_exits_3_and_keeps_earlier_outputs(tmp_path: Path, small_disk:
     assert build(load_campaign(campaign), converter=FakeConverter()).ok
     before = _outputs(small_disk / "out")
     _fill(small_disk, leave=4096)
-    monkeypatch.setattr("wir_letters.cli.commands.build", _with_fake_converter)
+    monkeypatch.setattr("wir_letters.builder.build.build", _with_fake_converter)
     result = run_cli("build", "-c", str(campaign), "--force")
     assert result.code == 3, result.err
     assert "is full" in result.err and "free space or use --out on another disk" in result.err

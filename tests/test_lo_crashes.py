@@ -117,14 +117,15 @@ def test_bad_documents_are_isolated_in_a_few_starts(tmp_path: Path, bad: list[in
 
 @LO
 def test_a_crash_restarts_soffice_for_the_unfinished_documents_together(tmp_path: Path) -> None:
-    """This test ensures that a soffice crash in a batch costs three starts, not one per document,
-    and that every document still gets its own PDF."""
+    """This test ensures that a soffice crash in a batch of documents converted one file each (the
+    path merged conversion falls back to) costs three starts, not one per document, and that every
+    document still gets its own PDF."""
     sources = [make_template(tmp_path / f"d{n:02d}.docx", [f"Dokument Nummer {n}"]) for n in range(12)]
     jobs = [ConversionJob(source, tmp_path / "pdf" / f"{source.stem}.pdf") for source in sources]
     soffice = script(tmp_path / "soffice-crash", CRASH_ONCE.format(
         python=sys.executable, log=str(tmp_path / "starts"), flag=str(tmp_path / "crashed"),
         soffice=shutil.which("soffice")))
-    converter = LibreOfficeConverter(tmp_path / "work", workers=1, soffice=str(soffice))
+    converter = LibreOfficeConverter(tmp_path / "work", workers=1, soffice=str(soffice), merge=False)
     assert converter.convert_batch(jobs, slot=0) == {}
     starts = [int(n) for n in (tmp_path / "starts").read_text().split()]
     assert starts[:2] == [12, 1] and len(starts) == 3, starts  # the batch; the suspect alone; the rest together

@@ -187,8 +187,10 @@ def test_build_writes_the_print_run_when_the_campaign_asks(tmp_path: Path, run_c
     """This test ensures that ``output.print_run: true`` makes a successful ``build`` write the
     print run and the dispatch list too."""
     path = write_campaign(tmp_path, output={"folder": "out", "print_run": True})
-    real_build = cli.build
-    monkeypatch.setattr(cli, "build", lambda *a, **k: real_build(*a, **k, converter=FakeConverter()))
+    import wir_letters.builder.build as building
+
+    real_build = building.build
+    monkeypatch.setattr(building, "build", lambda *a, **k: real_build(*a, **k, converter=FakeConverter()))
     done = run_cli("build", "-c", str(path), "-q")
     assert done.code == 0, done.err
     assert "print run:" in done.out

@@ -57,7 +57,7 @@ def test_cli_build_writes_the_report(tmp_path: Path, run_cli, monkeypatch: pytes
     import wir_letters.builder.build as builder
 
     real = builder.build
-    monkeypatch.setattr("wir_letters.cli.commands.build", lambda *a, **k: real(*a, **{**k, "converter": FakeConverter()}))
+    monkeypatch.setattr("wir_letters.builder.build.build", lambda *a, **k: real(*a, **{**k, "converter": FakeConverter()}))
     done = run_cli("build", "-c", str(campaign_file))
     assert done.code == 0, done.err
     assert (tmp_path / "out" / "index.html").is_file()

@@ -4,22 +4,20 @@ pipeline, retire removed recipients, prune the cache and write the manifest."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 from wir_letters.builder._environment import is_disk_full
 from wir_letters.builder._fingerprint import Inputs, file_digest, inputs_for, settings_digest
-from wir_letters.builder._journal import Journal, interrupted
+from wir_letters.builder._journal import Journal
 from wir_letters.builder._pipeline import Pipeline, record_failure
+from wir_letters.builder.assess import assess_each, plan_each
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
-from wir_letters.builder.plan import RecipientPlan, plan_recipient, select
+from wir_letters.builder.plan import RecipientPlan, select
 from wir_letters.builder.results import BuildResult, RecipientResult, Reporter, Silent
-from wir_letters.builder.status import Status, assess, removed
-from wir_letters.checks.rows import rule_problem
+from wir_letters.builder.status import removed
 from wir_letters.errors import Problem, RecipientError
 from wir_letters.files import remove_leftovers, retire
 from wir_letters.inputs.campaign import Campaign
@@ -179,27 +177,3 @@ class Run:
         self.warnings.append(f"{self.manifest.damaged}; it was moved to {kept[0] if kept else '?'} and every "
                              "recipient is built again")
 
-
-def assess_each(campaign: Campaign, recipients: Sequence[Recipient], layout: OutputLayout, manifest: Manifest,
-                force: bool, results: Mapping[str, RecipientResult]) -> Iterator[tuple[RecipientPlan, Status]]:
-    """Plan each recipient and compare it with its manifest entry (errors as in ``plan_each``)."""
-    settings = settings_digest(campaign)
-    unfinished = interrupted(layout.journal)  # recipients a killed build was writing
-    for plan in plan_each(campaign, recipients, layout.out, results):
-        rid = plan.recipient.id
-        yield plan, assess(plan, inputs_for(campaign, plan, settings), manifest.get(rid), layout, force,
-                           interrupted=rid in unfinished)
-
-
-def plan_each(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
-              results: Mapping[str, RecipientResult]) -> Iterator[RecipientPlan]:
-    """Plan each recipient in turn; one that cannot be planned gets the error in its result."""
-    for recipient in chosen:
-        try:
-            yield plan_recipient(campaign, recipient, out)
-        except jinja2.TemplateError as err:
-            results[recipient.id].error = str(rule_problem(campaign, recipient, err))
-        except (KeyError, ValueError) as err:
-            results[recipient.id].error = str(Problem(
-                str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
-                where=f"recipient {recipient.id}", field="output.bundle_name"))

@@ -10,11 +10,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wir_letters.builder._environment import environment_error
-from wir_letters.builder._run import BuildOptions, Run, assess_each
+from wir_letters.builder._run import BuildOptions, Run
+from wir_letters.builder.assess import assess_all
 from wir_letters.builder.layout import OutputLayout
-from wir_letters.builder.manifest import Manifest
 from wir_letters.builder.results import BuildResult, RecipientResult, Reporter
-from wir_letters.builder.status import Status, removed
 from wir_letters.checks.preflight import preflight
 from wir_letters.errors import BuildLocked, InputError, Problem
 from wir_letters.files import exclusive_lock
@@ -78,18 +77,3 @@ def _gate(campaign: Campaign, listed: RecipientList, keep_going: bool) -> list[P
         raise InputError(blocking)
     return errors
 
-
-def assess_all(campaign: Campaign, recipients: Recipients, out: Path, force: bool = False,
-               prune: bool = True) -> tuple[list[Status], list[RecipientResult]]:
-    """Return each recipient's status (plus removed ones) and the recipients that cannot be planned.
-
-    With ``prune`` False (a list that is not the campaign's own), recipients missing from
-    ``recipients`` are reported as what ``--prune`` would move, not as removed.
-    """
-    layout = OutputLayout(out)
-    manifest = Manifest.load(layout.manifest)
-    chosen = as_recipient_list(recipients).recipients
-    results = {r.id: RecipientResult(r.id, r.name) for r in chosen}
-    statuses = [status for _, status in assess_each(campaign, chosen, layout, manifest, force, results)]
-    statuses += removed(manifest.ids(), {r.id for r in chosen}, pruned=prune)
-    return statuses, [r for r in results.values() if not r.ok]

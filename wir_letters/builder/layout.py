@@ -18,7 +18,6 @@ from wir_letters.files import remove_leftovers
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.names import bundle_name
 from wir_letters.inputs.recipients import Recipient
-from wir_letters.pdf.convert import PROFILE_PATTERN, STAGING_PATTERN
 
 WORK_DIR = ".wir"
 CACHE_DIR = "cache"  # inside WORK_DIR: PDFs by the SHA-256 of their DOCX
@@ -102,6 +101,7 @@ class OutputLayout:
 
     def remove_leftovers(self) -> None:
         """Delete what a killed build left: temporary files, LibreOffice profiles and staging folders."""
+        from wir_letters.pdf.convert import PROFILE_PATTERN, STAGING_PATTERN  # not needed by ``status``
         remove_leftovers(self.work, (PROFILE_PATTERN, STAGING_PATTERN))
         remove_leftovers(self.work)
         remove_leftovers(self.out)

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 import click
 
 from wir_letters.cli import commands, mail  # registers the commands
+from wir_letters.cli import watch  # registers watch
 from wir_letters.cli.app import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cli, errors, print_problems
 from wir_letters.errors import InputError, WirLettersError
 
-__all__ = ["cli", "commands", "mail", "main"]
+__all__ = ["cli", "commands", "mail", "main", "watch"]
 
 
 class _Terminated(KeyboardInterrupt):

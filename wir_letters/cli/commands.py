@@ -1,4 +1,8 @@
-"""The commands that check, build, show and print a campaign."""
+"""The commands that check, build, show and print a campaign.
+
+Each command imports what it needs inside its function, so that ``--help`` and a quick
+``status`` do not load the libraries of a build (see ``wir_letters.cli``).
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,19 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from wir_letters.builder.build import BuildResult, assess_all, build
-from wir_letters.builder.layout import REMOVED_DIR, OutputLayout
-from wir_letters.builder.manifest import Manifest
-from wir_letters.builder.status import State
-from wir_letters.checks.preflight import check as run_check
 from wir_letters.cli.app import (EXIT_INPUT, campaign_option, cli, console, errors, print_problems,
                                  recipients_option, sheet_option)
-from wir_letters.inputs.campaign import Campaign, load_campaign
-from wir_letters.inputs.recipients import load_recipients
-from wir_letters.outputs.dispatch import Sort
-from wir_letters.outputs.printrun import print_run
-from wir_letters.outputs.preview import open_in_viewer, preview
-from wir_letters.outputs.prefetch import ImagePrefetch
-from wir_letters.outputs.report import write_report
-from wir_letters.progress import ProgressReporter
+
+if TYPE_CHECKING:
+    from wir_letters.builder.build import BuildResult
+    from wir_letters.inputs.campaign import Campaign
+    from wir_letters.outputs.dispatch import Sort
+
+REMOVED_DIR = "_removed"  # wir_letters.builder.layout.REMOVED_DIR (a test checks they agree)
 
 
 @cli.command("build")
@@ -46,15 +45,20 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
                   only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
                   timeout: float, quiet: bool, prune: bool) -> None:
     """Build one PDF bundle per recipient; only what changed since the last build is redone."""
+    from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build
+    from wir_letters.builder.layout import OutputLayout
+    from wir_letters.inputs.campaign import load_campaign
+    from wir_letters.outputs.prefetch import ImagePrefetch
+    from wir_letters.progress import ProgressReporter
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     own_list = _own_list(campaign, recipients)
     if recipients:
         campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
     ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
-    with ProgressReporter(console, enabled=console.is_terminal and not quiet) as progress:
+    with ProgressReporter(console.real, enabled=console.is_terminal and not quiet) as progress:
         reporter = ImagePrefetch(OutputLayout.of(campaign, out).out, progress)  # report images while LO works
         try:
-            result = build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
+            result = builder.build(campaign, out=out, only=ids or None, jobs=jobs, force=force, retry_failed=retry_failed,
                            keep_going=keep_going, timeout=timeout, prune=prune or own_list, reporter=reporter)
         except BaseException:
             reporter.close(cancel=True)
@@ -75,6 +79,12 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
 @click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
 def status_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> None:
     """Show what a build would do for each recipient, and why, without writing anything."""
+    from wir_letters.builder.assess import assess_all
+    from wir_letters.builder.layout import OutputLayout
+    from wir_letters.builder.manifest import Manifest
+    from wir_letters.builder.status import State
+    from wir_letters.inputs.campaign import load_campaign
+    from wir_letters.inputs.recipients import load_recipients
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     listed = load_recipients(recipients or campaign.recipients, campaign.schema)
     layout = OutputLayout.of(campaign, out)
@@ -103,6 +113,8 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
 def preview_command(recipient_id: str, campaign_path: Path, out: Path | None, document: str | None,
                     page: int | None, open_viewer: bool) -> None:
     """Page images of one recipient, built first if needed (never the others); prints their paths."""
+    from wir_letters.inputs.campaign import load_campaign
+    from wir_letters.outputs.preview import open_in_viewer, preview
     shown = preview(load_campaign(campaign_path), recipient_id, out=out, document=document, page=page)
     for image in shown.images:
         console.print(str(image), markup=False)
@@ -116,6 +128,8 @@ def preview_command(recipient_id: str, campaign_path: Path, out: Path | None, do
 @sheet_option
 def check_command(campaign_path: Path, recipients: Path | None, sheet: str | None) -> None:
     """Validate campaign, recipients and templates without writing anything; list every problem."""
+    from wir_letters.checks.preflight import check as run_check
+    from wir_letters.inputs.campaign import load_campaign
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     problems = run_check(campaign, recipients.resolve() if recipients else None)
     print_problems(problems)
@@ -135,12 +149,14 @@ def check_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
 @click.option("--separator", is_flag=True, help="Put a sheet naming the recipient before each bundle.")
 def print_run_command(campaign_path: Path, out: Path | None, sort: str, separator: bool) -> None:
     """Write all bundles as one PDF for duplex printing, and the dispatch list (OUT/_print/)."""
+    from wir_letters.inputs.campaign import load_campaign
     campaign = load_campaign(campaign_path)
     _print_run(campaign, out, "postcode" if sort == "postcode" else "list", separator)
 
 
 def _print_run(campaign: Campaign, out: Path | None, sort: Sort = "list", separator: bool = False) -> None:
     """Write the print run and the dispatch list; exit 1 when a recipient is missing from them."""
+    from wir_letters.outputs.printrun import print_run
     done = print_run(campaign, out, sort=sort, separator=separator)
     console.print(f"print run: {done.pdf} ({done.recipients} recipients, {done.sheets} sheets, "
                   f"{done.pages} pages)", markup=False)
@@ -166,6 +182,7 @@ def _own_list(campaign: Campaign, recipients: Path | None) -> bool:
 
 
 def _describe(campaign: Campaign, recipients: Path | None) -> str:
+    from wir_letters.inputs.recipients import load_recipients
     count = len(load_recipients(recipients or campaign.recipients, campaign.schema))
     return f"{count} recipients, {len(campaign.documents)} documents, {len(campaign.attachments)} attachments"
 
@@ -196,6 +213,7 @@ def _summary(result: BuildResult, quiet: bool = False) -> None:
 
 def _report(result: BuildResult, campaign: Campaign) -> None:
     """Write OUT/index.html; a report that cannot be written is a warning, the build stands."""
+    from wir_letters.outputs.report import write_report
     try:
         write_report(result, campaign)
     except OSError as err:

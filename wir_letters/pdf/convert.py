@@ -27,6 +27,7 @@ import docx
 
 from wir_letters.files import write_atomic
 from wir_letters.pdf._failures import check_space, converter_failed, failure_text
+from wir_letters.pdf._merged import Group, Outcome, plan, regroup, settle
 from wir_letters.pdf._pdfnorm import normalize_pdf
 from wir_letters.pdf._soffice import INSTALL_HINT, Soffice, SofficeRun, find_soffice
 
@@ -42,9 +43,12 @@ STAGING_PREFIX = ".convert-"  # a batch's scratch folder in the profile root, re
 PDF_A_VERSIONS = {"2b": 2}  # campaign value -> LibreOffice's SelectPdfVersion (2 = PDF/A-2b)
 
 
-def export_filter(pdf_a: str | None) -> str:
-    """LibreOffice's PDF export filter, with the PDF/A version as JSON filter options (LibreOffice >= 7.4)."""
+def export_filter(pdf_a: str | None, destinations: bool = False) -> str:
+    """LibreOffice's PDF export filter, with the PDF/A version as JSON filter options (LibreOffice >= 7.4);
+    ``destinations`` exports Word bookmarks as named destinations (they mark merged letters)."""
     if pdf_a is None:
+        if destinations:
+            return 'pdf:writer_pdf_Export:{"ExportBookmarksToPDFDestination":{"type":"boolean","value":"true"}}'
         return "pdf:writer_pdf_Export"
     return 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"%d"}}' % PDF_A_VERSIONS[pdf_a]
 
@@ -77,13 +81,18 @@ class Converter(Protocol):
 
 
 class LibreOfficeConverter:
-    """Converts with headless soffice; worker slot ``n`` uses its own profile folder."""
+    """Converts with headless soffice; worker slot ``n`` uses its own profile folder.
+
+    With ``merge`` (the default; not with PDF/A) letters of one template are converted many per
+    LibreOffice document and split back (see ``_merged``). ``notes`` maps the target of each
+    document converted alone to the reason (not mergeable, or its merged conversion did not check out).
+    """
 
     renders_text = True
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
                  soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1), min_free: int = MIN_FREE,
-                 pdf_a: str | None = None) -> None:
+                 pdf_a: str | None = None, merge: bool = True) -> None:
         self.soffice = soffice or find_soffice()
         self.office = Soffice.of(self.soffice)
         self.profile_root = profile_root
@@ -94,7 +103,10 @@ class LibreOfficeConverter:
         self._canary_lock = threading.Lock()
         self._canary: SofficeRun | None = None  # how the blank test document's conversion ended, once tried
         self._limit = timeout  # the hang limit of the next soffice call
-        self.export = export_filter(pdf_a)
+        self.merge = merge and pdf_a is None  # PDF/A documents are converted alone (a split PDF is no PDF/A)
+        self.export = export_filter(pdf_a, destinations=self.merge)
+        self.notes: dict[Path, str] = {}  # target -> why it was converted alone
+        self._pages_seen: dict[str, int] = {}  # template key -> page count of its last merged letter
 
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
         """Convert ``jobs`` in one soffice process; retry what it left (see the module docstring).
@@ -107,14 +119,57 @@ class LibreOfficeConverter:
             ConverterFailed: retries made no PDF and not even a blank document converts.
             ConverterMissing: soffice cannot be started.
         """
+        if not self.merge:
+            return self._convert_alone(jobs, slot)
+        groups, alone = plan(jobs, self._pages_seen)
+        self.notes.update((job.target, why) for job, why in alone.items())
+        if not groups:
+            return self._convert_alone(jobs, slot)
+        outcome, run, missing = self._merged_round(groups, list(alone), slot, last_try=False)
+        if outcome.again:
+            second, _, _ = self._merged_round(regroup(outcome.again), [], slot, last_try=True)
+            outcome.alone.update(second.alone)
+        self.notes.update((job.target, f"converted alone: {why}") for job, why in outcome.alone.items())
+        errors = self._after_first(missing, run, slot) if missing else {}
+        return errors | (self._convert_alone(list(outcome.alone), slot) if outcome.alone else {})
+
+    def _convert_alone(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
+        """Convert ``jobs`` one file per document; retry what soffice left (see the module docstring)."""
         run, missing = self._attempt(jobs, slot)
-        if not missing:
-            return {}
+        return self._after_first(missing, run, slot) if missing else {}
+
+    def _after_first(self, missing: list[ConversionJob], run: SofficeRun, slot: int) -> dict[Path, str]:
         self._check_space(missing)
         if run.failed:
             return self._isolate(missing, run, slot)
         retry, still = self._attempt(missing, slot)
         return self._settle(missing, retry, still, slot)
+
+    def _merged_round(self, groups: list[Group[ConversionJob]], alone: list[ConversionJob], slot: int,
+                      last_try: bool) -> tuple[Outcome[ConversionJob], SofficeRun, list[ConversionJob]]:
+        """Convert ``groups`` merged and ``alone`` in one soffice call; split, check and write the letters.
+
+        Returns what the groups gave, how soffice ended and the ``alone`` jobs left without a PDF.
+        """
+        self.profile_root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.profile_root))
+        try:
+            merged = [ConversionJob(folder / f"merged{n:03d}.docx", folder / f"merged{n:03d}.pdf")
+                      for n in range(len(groups))]
+            for job, group in zip(merged, groups):
+                job.source.write_bytes(group.docx())
+            run, missing = self._attempt(alone + merged, slot)
+            outcome: Outcome[ConversionJob] = Outcome()
+            for job, group in zip(merged, groups):
+                pdf = job.target.read_bytes() if job.target.is_file() else None
+                part = settle(group, pdf, last_try, self._pages_seen)
+                for done, data in part.done.items():
+                    write_atomic(done.target, normalize_pdf(data, self.day))
+                outcome.again += part.again
+                outcome.alone.update(part.alone)
+            return outcome, run, [job for job in missing if job not in merged]
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def _isolate(self, jobs: list[ConversionJob], run: SofficeRun, slot: int) -> dict[Path, str]:
         """Retry what a crashed or hung ``run`` left: the suspect (first) alone, then the rest."""

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from wir_letters.pdf.convert import FILES_PER_CALL, ConversionJob, Converter
 
 _DONE = None  # queue marker: no more jobs
-MIN_BATCH = 60  # a smaller rest is not worth another LibreOffice start (about 0.8 s)
 
 
 class ConversionPool:
@@ -31,6 +30,7 @@ class ConversionPool:
         self._lock = threading.Lock()
         self._collecting = threading.Lock()  # one worker fills its batch at a time
         self._expected = 0  # jobs announced with expect() and not yet taken by a worker
+        self._idle = converter.workers  # workers not converting a batch right now
         self._pending = 0
         self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True, name=f"convert-{slot}")
                          for slot in range(converter.workers)]
@@ -100,17 +100,23 @@ class ConversionPool:
                 except BaseException as err:  # handed to the main thread by results()
                     self._failure = err
                     return
+                finally:
+                    with self._lock:
+                        self._idle += 1
                 for job in batch:
                     self._results.put((job, errors.get(job.target, "")))
             if finished:
                 return
 
     def _next_batch(self) -> tuple[list[ConversionJob], bool]:
-        """Take the next batch: an even share of the jobs still expected, at most FILES_PER_CALL.
+        """Take the next batch: an even share, among the idle workers, of the jobs still expected
+        (at most FILES_PER_CALL).
 
         Every soffice call costs about a second of start-up, so a worker waits until its share
-        has been rendered instead of starting on the first document; sharing evenly keeps
-        the workers finishing together.
+        has been rendered (rendering is far quicker) instead of starting on the first document;
+        sharing evenly among the idle workers keeps every core busy from the first documents
+        (33 letters: two batches) and the workers finishing together. Merged conversion makes a
+        document cheap, so even a small rest is worth its own worker.
         """
         with self._collecting:
             return self._fill_batch()
@@ -121,10 +127,8 @@ class ConversionPool:
             return [], True
         batch = [first]
         with self._lock:
-            target = min(FILES_PER_CALL, math.ceil(self._expected / self.converter.workers))
-            if self._expected - target < MIN_BATCH:  # a small rest is not worth another start
-                target = min(FILES_PER_CALL, self._expected)
-            target = max(1, target)
+            target = max(1, min(FILES_PER_CALL, math.ceil(self._expected / max(1, self._idle))))
+            self._idle -= 1
         while len(batch) < target:
             try:
                 job = self._jobs.get(timeout=0.05)

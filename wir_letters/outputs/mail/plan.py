@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from wir_letters.builder.build import assess_all
+from wir_letters.builder.assess import assess_all
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
 from wir_letters.builder.status import State, Status
