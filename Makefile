@@ -7,7 +7,7 @@ APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-d
 	fonts-crosextra-carlito python3-venv chromium python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps clean bench bench-large bench-incremental
+.PHONY: demo test setup system-deps catalogs messages clean bench bench-large bench-incremental
 
 demo: setup
 	$(BIN)/wir-letters check
@@ -27,7 +27,16 @@ bench-large: setup
 bench-incremental: setup
 	$(BIN)/python bench/incremental.py
 
-setup: system-deps $(VENV)/.installed
+setup: system-deps $(VENV)/.installed catalogs
+
+# The German message catalog, compiled from wir_letters/locale/de/LC_MESSAGES/wir_letters.po (the .mo is not committed)
+catalogs: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d wir_letters/locale -D wir_letters
+
+# After changing messages in the code: extract them and update the catalog, then translate the new entries
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg --no-location --sort-output -o wir_letters/locale/wir_letters.pot .
+	$(BIN)/pybabel update -q -i wir_letters/locale/wir_letters.pot -d wir_letters/locale -D wir_letters --no-fuzzy-matching
 
 system-deps:
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then echo "system packages: present"; else \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from wir_letters.pdf.convert import ConversionJob
 from wir_letters.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite asserts English messages, whatever the machine's locale (test_i18n checks German itself).
+os.environ["WIR_LETTERS_LANG"] = "en"
 
 RECIPIENTS = [
     {"id": "landkreis-fulda", "name": "Kreisausschuss des Landkreises Fulda", "kind": "landkreis",
@@ -113,6 +117,16 @@ def write_campaign(folder: Path, recipients: list[dict[str, str]] | None = None,
     path = folder / "campaign.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def german():
+    """Messages, pages and lists in German for the test (as under LANG=de_DE.UTF-8)."""
+    from wir_letters.i18n import set_language
+
+    set_language("de")
+    yield
+    set_language(None)
 
 
 @pytest.fixture

@@ -41,9 +41,9 @@ def test_bundle_pattern_with_a_hostile_name_stays_inside(tmp_path: Path) -> None
 def test_two_recipients_sharing_a_bundle_name_are_refused(tmp_path: Path) -> None:
     path = write_campaign(tmp_path, output={"folder": "out", "bundle_name": "{city}.pdf"})
     problems = check(load_campaign(path))
-    shared = [p for p in problems if "is shared by" in p.message]
+    shared = [p for p in problems if "is shared by" in p.text]
     assert [p.recipient for p in shared] == ["landkreis-fulda", "fulda"]
-    assert shared[0].message == "bundle name 'Fulda.pdf' is shared by landkreis-fulda, fulda"
+    assert shared[0].text == "bundle name 'Fulda.pdf' is shared by landkreis-fulda, fulda"
     with pytest.raises(InputError):
         build(load_campaign(path), converter=FakeConverter())
 
@@ -69,7 +69,7 @@ def test_bad_bundle_patterns_are_refused_by_check_and_build(tmp_path: Path, patt
     """This test ensures that a pattern that is no plain file name stops check and build, writing nothing."""
     path = write_campaign(tmp_path, output={"folder": "out", "bundle_name": pattern})
     problems = [p for p in check(load_campaign(path)) if p.field == "output.bundle_name"]
-    assert [p.message for p in problems] == [message]
+    assert [p.text for p in problems] == [message]
     with pytest.raises(InputError):
         build(load_campaign(path), converter=FakeConverter())
     assert not (tmp_path / "out").exists()

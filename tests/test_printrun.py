@@ -13,9 +13,9 @@ import yaml
 from pypdf import PdfReader
 
 from tests.conftest import RECIPIENTS, FakeConverter, write_campaign
-from wir_letters import build, cli, load_campaign
+from wir_letters import build, load_campaign
 from wir_letters.documents.german import address_lines
-from wir_letters.outputs.dispatch import HEADERS, write_dispatch_list
+from wir_letters.outputs.dispatch import HEADERS, headers, write_dispatch_list
 from wir_letters.outputs.printrun import BLANK_MARK, print_run, print_run_name
 
 # with write_campaign: landkreis-fulda gets letter + 2-page attachment, the others letter + call + attachment
@@ -87,7 +87,7 @@ def test_separator_sheets_keep_duplex_parity(tmp_path: Path) -> None:
     assert done.pages == len(reader.pages) == 20
 
 
-def test_cover_page_counts_recipients_sheets_and_pages(tmp_path: Path) -> None:
+def test_cover_page_counts_recipients_sheets_and_pages(tmp_path: Path, german: None) -> None:
     """This test ensures that the cover page shows the counts of the PDF it begins."""
     done = print_run(load_campaign(_built(tmp_path)))
     reader = PdfReader(done.pdf)
@@ -98,7 +98,7 @@ def test_cover_page_counts_recipients_sheets_and_pages(tmp_path: Path) -> None:
     assert "Empfänger: 3" in cover and "Blätter (beidseitig): 7" in cover and "Seiten: 14" in cover
 
 
-def test_a_failed_recipient_is_left_out_and_named(tmp_path: Path) -> None:
+def test_a_failed_recipient_is_left_out_and_named(tmp_path: Path, german: None) -> None:
     """This test ensures that a recipient whose last build failed is not printed, is named on the
     cover page and is listed as failed in the dispatch list."""
     done = print_run(load_campaign(_built(tmp_path, fail=("kassel",))))
@@ -110,10 +110,10 @@ def test_a_failed_recipient_is_left_out_and_named(tmp_path: Path) -> None:
     sheet = openpyxl.load_workbook(done.dispatch.xlsx).active
     assert sheet is not None
     assert [(row[1], row[7], row[11]) for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        ("landkreis-fulda", 3, "built"), ("kassel", 0, "failed"), ("fulda", 4, "built")]
+        ("landkreis-fulda", 3, "erstellt"), ("kassel", 0, "fehlgeschlagen"), ("fulda", 4, "erstellt")]
 
 
-def test_dispatch_list_xlsx_has_a_bold_frozen_header_and_the_values(tmp_path: Path) -> None:
+def test_dispatch_list_xlsx_has_a_bold_frozen_header_and_the_values(tmp_path: Path, german: None) -> None:
     """This test ensures that the XLSX dispatch list has German headers, bold and frozen, sized
     columns, wrapped addresses and one row per recipient with pages, sheets, date and hash."""
     path = _built(tmp_path)
@@ -121,7 +121,7 @@ def test_dispatch_list_xlsx_has_a_bold_frozen_header_and_the_values(tmp_path: Pa
     sheet = openpyxl.load_workbook(listed.xlsx).active
     assert sheet is not None
     assert sheet.freeze_panes == "A2"
-    assert [cell.value for cell in sheet[1]] == HEADERS
+    assert [cell.value for cell in sheet[1]] == GERMAN_HEADERS
     assert all(cell.font.bold for cell in sheet[1])
     assert sheet.column_dimensions["C"].width > sheet.column_dimensions["A"].width
     assert sheet["C2"].alignment.wrap_text
@@ -138,10 +138,24 @@ def test_dispatch_list_xlsx_has_a_bold_frozen_header_and_the_values(tmp_path: Pa
     assert first[9] == dt.datetime(2017, 1, 16)
     bundle = tmp_path / "out" / "landkreis-fulda.pdf"
     assert first[10] == hashlib.sha256(bundle.read_bytes()).hexdigest()
-    assert first[11] == "built"
+    assert first[11] == "erstellt"
 
 
-def test_dispatch_list_csv_is_for_german_excel(tmp_path: Path) -> None:
+GERMAN_HEADERS = ["Nr.", "ID", "Anschrift", "PLZ", "Ort", "E-Mail", "Dokumente", "Seiten", "Blätter", "Datum", "SHA-256",
+                  "Status"]
+
+
+def test_dispatch_list_headings_follow_the_language(german: None) -> None:
+    """This test ensures that the headings are German under a German locale and English otherwise
+    (the English ones are the catalog's message ids)."""
+    from wir_letters.i18n import set_language
+
+    assert headers() == GERMAN_HEADERS
+    set_language("en")
+    assert headers() == HEADERS and headers()[2] == "Address"
+
+
+def test_dispatch_list_csv_is_for_german_excel(tmp_path: Path, german: None) -> None:
     """This test ensures that the CSV dispatch list is UTF-8 with BOM, separated by semicolons,
     with the same rows as the XLSX and the date written the German way."""
     listed = write_dispatch_list(load_campaign(_built(tmp_path)))
@@ -149,7 +163,7 @@ def test_dispatch_list_csv_is_for_german_excel(tmp_path: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     with listed.csv.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[0] == HEADERS
+    assert rows[0] == GERMAN_HEADERS
     assert [row[1] for row in rows[1:]] == [r["id"] for r in RECIPIENTS]
     assert rows[1][2].splitlines()[-1] == "36037 Fulda" and "Wörthstraße 15" in rows[1][2]
     assert rows[1][7:10] == ["3", "2", "16.01.2017"]

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from wir_letters.builder.results import RecipientResult
+from wir_letters.i18n import N_, render
 
 
 class ProgressReporter:
@@ -19,8 +20,8 @@ class ProgressReporter:
         self.failed = 0
         self.started = time.monotonic()
         self.progress = Progress(
-            TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
+            TextColumn(render(N_("building"))), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"), TextColumn(render(N_("ETA"))), TimeRemainingColumn(),
             TextColumn("{task.fields[failed]}"),
             console=console, transient=True, disable=not enabled,
         )
@@ -48,4 +49,4 @@ class ProgressReporter:
         finished = self.progress.tasks[0].completed
         rate = finished / max(time.monotonic() - self.started, 1e-6)
         self.progress.update(self.task, rate=f"{rate:.1f}/s",
-                             failed=f"{self.failed} failed" if self.failed else "")
+                             failed=render(N_("{count} failed"), {"count": self.failed}) if self.failed else "")

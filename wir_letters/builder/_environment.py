@@ -6,6 +6,7 @@ import errno
 from pathlib import Path
 
 from wir_letters.errors import DiskFull, EnvironmentProblem, OutputNotWritable
+from wir_letters.i18n import N_
 
 _FULL = (errno.ENOSPC, errno.EDQUOT)
 _NOT_WRITABLE = (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -17,8 +18,9 @@ def environment_error(err: OSError, out: Path) -> OSError | EnvironmentProblem:
     if err.errno in _FULL:
         return DiskFull(Path(where).parent if Path(where) != out else out)
     if err.errno in _NOT_WRITABLE:
-        return OutputNotWritable(f"cannot write {where} ({err.strerror}): the output folder is read-only or not "
-                                 "yours; check its permissions, or build into another folder with --out")
+        return OutputNotWritable(N_("cannot write {path} ({reason}): the output folder is read-only or not "
+                                    "yours; check its permissions, or build into another folder with --out"),
+                                 code="output.not_writable", path=str(where), reason=err.strerror)
     return err
 
 

@@ -26,6 +26,7 @@ from wir_letters.checks.output import rendered_problems
 from wir_letters.documents.render import render_docx
 from wir_letters.errors import InputError
 from wir_letters.files import retire, write_atomic
+from wir_letters.i18n import N_, render
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.pdf.bundle import BundlePart, write_bundle
 from wir_letters.pdf.cache import ConversionCache
@@ -150,8 +151,8 @@ class Pipeline:
         try:
             self._check_and_bundle(item)
         except (PyPdfError, ValueError, KeyError, TypeError) as err:  # a PDF pypdf cannot read or write
-            item.result.fail(f"the PDFs cannot be bundled: {type(err).__name__}: {err}; run check, and export "
-                             "damaged attachments again as PDF")
+            item.result.fail(render(N_("the PDFs cannot be bundled: {kind}: {error}; run check, and export "
+                                       "damaged attachments again as PDF"), {"kind": type(err).__name__, "error": err}))
         if not item.result.ok:
             record_failure(self.manifest, self.layout, item.result)
         self.on_done(item.result)
@@ -171,8 +172,9 @@ class Pipeline:
         for doc in item.plan.documents:
             limit, doc_id = doc.document.max_pages, doc.document.id
             if limit and pages[doc_id] > limit:
-                item.result.fail(f"{doc.pdf}: {pages[doc_id]} pages, the campaign allows at most {limit} for "
-                                 f"'{doc_id}' (max_pages): shorten the text or raise the limit")
+                item.result.fail(render(N_("{pdf}: {pages} pages, the campaign allows at most {limit} for "
+                                           "'{document}' (max_pages): shorten the text or raise the limit"),
+                                        {"pdf": doc.pdf, "pages": pages[doc_id], "limit": limit, "document": doc_id}))
 
     def _check_text(self, item: _Open) -> None:
         """Fail the recipient when a PDF lacks words its DOCX holds (cut off, hidden, dropped)."""

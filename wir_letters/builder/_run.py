@@ -20,8 +20,10 @@ from wir_letters.builder.results import BuildResult, RecipientResult, Reporter, 
 from wir_letters.builder.status import removed
 from wir_letters.errors import Problem, RecipientError
 from wir_letters.files import remove_leftovers, retire
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient, RecipientList
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf.cache import ConversionCache
 from wir_letters.pdf.convert import Converter, LibreOfficeConverter
 from wir_letters.pdf.pool import ConversionPool
@@ -54,7 +56,7 @@ class Run:
         self.journal = Journal(layout.journal)
         self.settings = settings_digest(campaign)
         self.results: dict[str, RecipientResult] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[str] = []  # phrases: English text, shown translated
 
     def run(self) -> BuildResult:
         """Build the chosen recipients; return what happened to each."""
@@ -139,8 +141,9 @@ class Run:
         try:
             chosen = select(self.listed.recipients, self.options.only)
         except KeyError as err:
-            raise RecipientError(Problem(str(self.campaign.recipients), f"unknown recipient id(s): {err.args[0]}",
-                                         field="--only", fix="use ids from the recipient list")) from err
+            raise RecipientError(Problem(str(self.campaign.recipients), N_("unknown recipient id(s): {ids}"),
+                                         field="--only", fix=N_("use ids from the recipient list"),
+                                         code="recipient.unknown_id", params={"ids": err.args[0]})) from err
         if self.options.retry_failed:
             chosen = [r for r in chosen if (entry := self.manifest.get(r.id)) is not None and entry.error]
         return chosen
@@ -174,6 +177,6 @@ class Run:
         if self.manifest.damaged is None:
             return
         kept = retire([self.layout.manifest], self.layout.damaged_manifests)
-        self.warnings.append(f"{self.manifest.damaged}; it was moved to {kept[0] if kept else '?'} and every "
-                             "recipient is built again")
+        self.warnings.append(Phrase(N_("{damaged}; it was moved to {kept} and every recipient is built again"),
+                                    {"damaged": self.manifest.damaged, "kept": str(kept[0]) if kept else "?"}))
 

@@ -20,6 +20,7 @@ from wir_letters.builder.results import RecipientResult
 from wir_letters.builder.status import Status, assess, removed
 from wir_letters.checks.rows import rule_problem
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient, Recipients, as_recipient_list
 
@@ -63,5 +64,6 @@ def plan_each(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
             results[recipient.id].error = str(rule_problem(campaign, recipient, err))
         except (KeyError, ValueError) as err:
             results[recipient.id].error = str(Problem(
-                str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
-                where=f"recipient {recipient.id}", field="output.bundle_name"))
+                str(campaign.source), N_("the bundle name pattern cannot be filled: {error}"),
+                where=N_("recipient {recipient_id}"), field="output.bundle_name", recipient=recipient.id,
+                code="bundle.pattern_unfillable", params={"error": str(err), "recipient_id": recipient.id}))

@@ -17,6 +17,7 @@ from wir_letters.builder.results import BuildResult, RecipientResult, Reporter
 from wir_letters.checks.preflight import preflight
 from wir_letters.errors import BuildLocked, InputError, Problem
 from wir_letters.files import exclusive_lock
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import RecipientList, Recipients, as_recipient_list, read_recipients
 from wir_letters.pdf.convert import Converter
@@ -63,8 +64,9 @@ def build(campaign: Campaign, recipients: Recipients | None = None, *, out: Path
         with exclusive_lock(layout.lock):
             return Run(campaign, layout, listed, rejected, options, converter, reporter).run()
     except BlockingIOError as err:
-        raise BuildLocked(f"{layout.out}: another wir-letters build is writing this output folder; "
-                          "wait for it to finish, or use another --out") from err
+        raise BuildLocked(N_("{folder}: another wir-letters build is writing this output folder; "
+                             "wait for it to finish, or use another --out"), code="build.locked",
+                          folder=str(layout.out)) from err
     except OSError as err:
         raise environment_error(err, layout.out) from err
 

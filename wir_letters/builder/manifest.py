@@ -18,6 +18,8 @@ from typing import Any, TextIO
 
 from wir_letters.builder._fingerprint import Inputs
 from wir_letters.files import write_text_atomic
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase, ValueProblem
 from wir_letters.version import __version__
 
 FORMAT = 1
@@ -75,12 +77,13 @@ class ManifestEntry:
         """
         if not isinstance(data, dict) or not all(isinstance(data.get(key, {}), dict)
                                                  for key in ("files", "documents", "inputs")):
-            raise ValueError("not a wir_letters manifest entry")
+            raise ValueProblem(N_("not a wir_letters manifest entry"), code="manifest.bad_entry")
         try:
             documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0))
                          for doc_id, doc in data.get("documents", {}).items()}
         except AttributeError as err:
-            raise ValueError("not a wir_letters manifest entry: a document is not a mapping") from err
+            raise ValueProblem(N_("not a wir_letters manifest entry: a document is not a mapping"),
+                               code="manifest.bad_entry") from err
         return cls(name=data.get("name", ""), bundle=data.get("bundle"), pages=data.get("pages", 0),
                    documents=documents, files=data.get("files", {}),
                    inputs=Inputs.from_json(data["inputs"]) if "inputs" in data else None, error=data.get("error"))
@@ -99,7 +102,7 @@ class Manifest:
         self.campaign = ""
         self.flush_every = flush_every
         self._flushed_at = time.monotonic()
-        self.damaged: str | None = None  # why an existing manifest could not be read
+        self.damaged: Phrase | None = None  # why an existing manifest could not be read (English; shown translated)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -111,7 +114,8 @@ class Manifest:
             entries = _read(path)
         except (ValueError, UnicodeDecodeError) as err:  # json.JSONDecodeError is a ValueError
             manifest = cls(path, {})
-            manifest.damaged = f"{path} cannot be read ({err})"
+            reason = err.phrase if isinstance(err, ValueProblem) else str(err)
+            manifest.damaged = Phrase(N_("{path} cannot be read ({error})"), {"path": str(path), "error": reason})
             return manifest
         return cls(path, entries)
 
@@ -170,15 +174,17 @@ def _read(path: Path) -> dict[str, str]:
     if entries is None:  # not our line layout (edited by hand?): read it whole
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or not isinstance(data.get("recipients"), dict):
-            raise ValueError("not a wir_letters manifest: no 'recipients' mapping")
+            raise ValueProblem(N_("not a wir_letters manifest: no 'recipients' mapping"), code="manifest.not_a_manifest")
         if data.get("format", FORMAT) != FORMAT:
-            raise ValueError(f"format {data.get('format')!r}, this wir_letters reads format {FORMAT}")
+            raise ValueProblem(N_("format {found!r}, this wir_letters reads format {format}"),
+                               code="manifest.unknown_format", found=data.get("format"), format=FORMAT)
         entries = {rid: _compact(entry) for rid, entry in data["recipients"].items()}
     for rid, raw in entries.items():
         try:
             ManifestEntry.from_json(json.loads(raw))
         except ValueError as err:
-            raise ValueError(f"the entry of {rid!r} is not a wir_letters manifest entry") from err
+            raise ValueProblem(N_("the entry of {id!r} is not a wir_letters manifest entry"), code="manifest.bad_entry",
+                               id=rid) from err
     return entries
 
 

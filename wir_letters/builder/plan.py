@@ -11,7 +11,9 @@ from wir_letters.builder.layout import OutputLayout
 from wir_letters.documents.context import template_context
 from wir_letters.documents.rules import when_applies
 from wir_letters.inputs.campaign import Campaign, Document
+from wir_letters.i18n import N_
 from wir_letters.inputs.recipients import Recipient
+from wir_letters.inputs.values import ValueProblem
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ def plan_recipient(campaign: Campaign, recipient: Recipient, out: Path) -> Recip
     )
     bundle, folder = layout.bundle(campaign, recipient), layout.folder(rid)
     if bundle.parent != out or folder.parent != out:  # cannot happen with safe names; never write elsewhere
-        raise ValueError(f"output path outside {out}: {bundle}")
+        raise ValueProblem(N_("output path outside {out}: {bundle}"), code="bundle.outside_output", out=out,
+                           bundle=bundle)
     return RecipientPlan(recipient, documents, bundle, folder)
 
 

@@ -1,32 +1,40 @@
 """Why a recipient needs building: compare its inputs and outputs with the last manifest entry.
 
 A recipient's ``State`` says what a build does with it; each of its ``Reason``s names a cause
-for a program (``reason.kind``) and for a person (the reason is its text).
+for a program (``reason.kind``) and for a person (``reason.text``, in the chosen language; the
+reason itself is the English text).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from wir_letters.builder._fingerprint import Inputs, file_digest
 from wir_letters.builder.layout import REMOVED_DIR, STALE_DIR, OutputLayout
 from wir_letters.builder.manifest import ManifestEntry
 from wir_letters.builder.plan import RecipientPlan
+from wir_letters.i18n import N_, render
 
 
 class State(StrEnum):
-    """What a build does with a recipient; the value is the text ``status`` prints."""
+    """What a build does with a recipient; the value is the English text, ``text`` the one ``status`` prints."""
 
-    NEW = "new"
-    CHANGED = "changed"
-    FAILED = "failed"
-    UP_TO_DATE = "up to date"
-    REMOVED = "removed"
-    NOT_LISTED = "not in this list"
-    ERROR = "error"  # the recipient cannot even be planned
+    NEW = N_("new")
+    CHANGED = N_("changed")
+    FAILED = N_("failed")
+    UP_TO_DATE = N_("up to date")
+    REMOVED = N_("removed")
+    NOT_LISTED = N_("not in this list")
+    ERROR = N_("error")  # the recipient cannot even be planned
+
+    @property
+    def text(self) -> str:
+        """The state in the chosen language."""
+        return render(self.value)
 
 
 class ReasonKind(StrEnum):
@@ -51,14 +59,30 @@ class ReasonKind(StrEnum):
 
 
 class Reason(str):
-    """Why a recipient is built again (or removed): the text a person reads, with its ``kind``."""
+    """Why a recipient is built again (or removed), with its ``kind`` for programs.
+
+    ``template`` is an English message (marked with ``N_``) filled from ``params``; the reason
+    itself (``str(reason)``) is the English text, ``text`` the one a person reads, in the chosen
+    language (``wir_letters.i18n``).
+    """
 
     kind: ReasonKind
+    template: str
+    params: dict[str, Any]
 
-    def __new__(cls, kind: ReasonKind, text: str) -> Reason:
-        reason = super().__new__(cls, text)
-        reason.kind = kind
+    def __new__(cls, kind: ReasonKind, template: str, params: Mapping[str, Any] | None = None) -> Reason:
+        values = dict(params or {})
+        reason = super().__new__(cls, template.format(**values) if values else template)
+        reason.kind, reason.template, reason.params = kind, template, values
         return reason
+
+    @property
+    def text(self) -> str:
+        """The reason in the chosen language, filled in."""
+        return render(self.template, self.params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Reason, (self.kind, self.template, self.params))
 
 
 @dataclass(frozen=True)
@@ -88,13 +112,13 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: ManifestEntry | None, lay
     rid = plan.recipient.id
     everything = frozenset(d.document.id for d in plan.documents)
     if entry is None:
-        return Status(rid, State.NEW, (Reason(ReasonKind.NEW, "new recipient"),), everything, True)
+        return Status(rid, State.NEW, (Reason(ReasonKind.NEW, N_("new recipient")),), everything, True)
     if entry.error:
-        failed = Reason(ReasonKind.LAST_FAILED, f"last build failed: {entry.error}")
+        failed = Reason(ReasonKind.LAST_FAILED, N_("last build failed: {error}"), {"error": entry.error})
         return Status(rid, State.FAILED, (failed,), everything, True)
     edited = () if interrupted else _edited(layout, entry, plan)
     if force:
-        return Status(rid, State.CHANGED, (Reason(ReasonKind.FORCED, "--force"),), everything, True, edited)
+        return Status(rid, State.CHANGED, (Reason(ReasonKind.FORCED, N_("--force")),), everything, True, edited)
     files = _Files(layout, entry, interrupted)
     old = entry.inputs if entry.inputs is not None else Inputs.from_json({})
     reasons = _whole_recipient_reasons(old, inputs)
@@ -105,7 +129,7 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: ManifestEntry | None, lay
         reasons += reason
         if reason:
             redo.add(doc.document.id)
-    reasons += [Reason(ReasonKind.DOCUMENT_DROPPED, f"document dropped: {d}")
+    reasons += [Reason(ReasonKind.DOCUMENT_DROPPED, N_("document dropped: {document}"), {"document": d})
                 for d in sorted(set(entry.documents) - everything)]
     reasons += _bundle_reasons(plan, old, inputs, entry, files)
     if not reasons:
@@ -119,11 +143,12 @@ def _whole_recipient_reasons(old: Inputs, new: Inputs) -> list[Reason]:
     changed = sorted(k for k in old.row.keys() | new.row.keys() if old.row.get(k, "") != new.row.get(k, ""))
     if changed:
         details = "; ".join(f"{k}: {old.row.get(k, '')!r} → {new.row.get(k, '')!r}" for k in changed)
-        reasons.append(Reason(ReasonKind.ROW_CHANGED, f"row changed: {details}"))
+        reasons.append(Reason(ReasonKind.ROW_CHANGED, N_("row changed: {details}"), {"details": details}))
     if old.settings != new.settings:
-        reasons.append(Reason(ReasonKind.SETTINGS_CHANGED, "campaign settings changed"))
+        reasons.append(Reason(ReasonKind.SETTINGS_CHANGED, N_("campaign settings changed")))
     if old.version != new.version:
-        reasons.append(Reason(ReasonKind.VERSION_CHANGED, f"wir_letters version changed: {old.version} → {new.version}"))
+        reasons.append(Reason(ReasonKind.VERSION_CHANGED, N_("wir_letters version changed: {old} → {new}"),
+                              {"old": old.version, "new": new.version}))
     return reasons
 
 
@@ -131,9 +156,9 @@ def _document_reasons(doc_id: str, template: str, old: Inputs, new: Inputs, entr
                       files: _Files, paths: tuple[Path, ...]) -> list[Reason]:
     """Why one document is made again: it is new, its template changed, or its files did."""
     if doc_id not in entry.documents:
-        return [Reason(ReasonKind.DOCUMENT_ADDED, f"document added: {doc_id}")]
+        return [Reason(ReasonKind.DOCUMENT_ADDED, N_("document added: {document}"), {"document": doc_id})]
     if old.templates.get(doc_id) != new.templates[doc_id]:
-        return [Reason(ReasonKind.TEMPLATE_CHANGED, f"template changed: {template}")]
+        return [Reason(ReasonKind.TEMPLATE_CHANGED, N_("template changed: {template}"), {"template": template})]
     return files.reasons(paths)
 
 
@@ -144,10 +169,12 @@ def _bundle_reasons(plan: RecipientPlan, old: Inputs, new: Inputs, entry: Manife
     if old.attachments != new.attachments:
         changed = sorted(t for t in new.attachments.keys() | old.attachments.keys()
                          if new.attachments.get(t) != old.attachments.get(t))
-        reasons.append(Reason(ReasonKind.ATTACHMENT_CHANGED, f"attachment changed: {', '.join(changed)}"))
+        reasons.append(Reason(ReasonKind.ATTACHMENT_CHANGED, N_("attachment changed: {attachments}"),
+                              {"attachments": ", ".join(changed)}))
     bundle = files.layout.relative(plan.bundle)
     if entry.bundle != bundle:
-        reasons.append(Reason(ReasonKind.BUNDLE_RENAMED, f"bundle renamed: {entry.bundle} → {bundle}"))
+        reasons.append(Reason(ReasonKind.BUNDLE_RENAMED, N_("bundle renamed: {old} → {new}"),
+                              {"old": entry.bundle, "new": bundle}))
     else:
         reasons += files.reasons((plan.bundle,))
     return reasons
@@ -167,13 +194,15 @@ class _Files:
         for path in paths:
             name = self.layout.relative(path)
             if not path.is_file():
-                reasons.append(Reason(ReasonKind.OUTPUT_MISSING, f"output missing: {name}"))
+                reasons.append(Reason(ReasonKind.OUTPUT_MISSING, N_("output missing: {file}"), {"file": name}))
             elif self.entry.files.get(name) != file_digest(path):
                 reasons.append(
-                    Reason(ReasonKind.INTERRUPTED, f"output left unfinished by an interrupted build: {name}")
+                    Reason(ReasonKind.INTERRUPTED, N_("output left unfinished by an interrupted build: {file}"),
+                           {"file": name})
                     if self.interrupted else
                     Reason(ReasonKind.MODIFIED_BY_HAND,
-                           f"output modified by hand: {name} (the next build moves it to {STALE_DIR}/ first)"))
+                           N_("output modified by hand: {file} (the next build moves it to {folder}/ first)"),
+                           {"file": name, "folder": STALE_DIR}))
         return reasons
 
 
@@ -188,8 +217,9 @@ def removed(recorded_ids: Iterable[str], current_ids: set[str], pruned: bool = T
     """Return a ``removed`` status for every manifest entry whose recipient left the list
     (``pruned`` False: a partial list, so they only would be moved by ``--prune``)."""
     if pruned:
-        state, reason = State.REMOVED, Reason(ReasonKind.REMOVED, "no longer in the recipient list")
+        state, reason = State.REMOVED, Reason(ReasonKind.REMOVED, N_("no longer in the recipient list"))
     else:
         state, reason = State.NOT_LISTED, Reason(
-            ReasonKind.NOT_LISTED, f"not in this list: kept; build --prune would move its outputs to {REMOVED_DIR}/")
+            ReasonKind.NOT_LISTED, N_("not in this list: kept; build --prune would move its outputs to {folder}/"),
+            {"folder": REMOVED_DIR})
     return [Status(rid, state, (reason,), frozenset(), False) for rid in recorded_ids if rid not in current_ids]

@@ -11,6 +11,7 @@ from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
@@ -19,20 +20,23 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc (and other
 
 def template_file_problem(path: Path, key: str = "") -> Problem | None:
     """Return why ``path`` cannot be used as a template, or None for a plain .docx."""
-    save_as = "open it in Word and save it as 'Word Document (*.docx)'"
+    save_as = N_("open it in Word and save it as 'Word Document (*.docx)'")
     head = path.read_bytes()[:8]
     if head == _OLE_MAGIC:
-        return Problem(str(path), "is a Word 97-2003 .doc file, not .docx", field=key, fix=save_as)
+        return Problem(str(path), N_("is a Word 97-2003 .doc file, not .docx"), field=key, fix=save_as,
+                       code="template.doc_format")
     if not zipfile.is_zipfile(path):
-        return Problem(str(path), "is not a Word document (.docx)", field=key, fix=save_as)
+        return Problem(str(path), N_("is not a Word document (.docx)"), field=key, fix=save_as,
+                       code="template.not_docx")
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         types = archive.read("[Content_Types].xml").decode("utf-8", "replace") if "[Content_Types].xml" in names else ""
     if _MACRO_MAIN in types or "word/vbaProject.bin" in names or path.suffix.lower() == ".docm":
-        return Problem(str(path), "contains macros (.docm); macro documents are refused", field=key,
-                       fix="save a copy as 'Word Document (*.docx)' without macros")
+        return Problem(str(path), N_("contains macros (.docm); macro documents are refused"), field=key,
+                       fix=N_("save a copy as 'Word Document (*.docx)' without macros"), code="template.macros")
     if _DOCX_MAIN not in types or "word/document.xml" not in names:
-        return Problem(str(path), "is a ZIP file but not a Word document (renamed?)", field=key, fix=save_as)
+        return Problem(str(path), N_("is a ZIP file but not a Word document (renamed?)"), field=key, fix=save_as,
+                       code="template.not_docx")
     return _damaged_part(path, key)
 
 
@@ -44,8 +48,9 @@ def _damaged_part(path: Path, key: str) -> Problem | None:
                 try:
                     etree.fromstring(archive.read(name))
                 except etree.XMLSyntaxError as err:
-                    return Problem(str(path), f"is damaged: {name} is not valid XML ({err})", field=key,
-                                   fix="open it in Word, repair it, and save it again as .docx")
+                    return Problem(str(path), N_("is damaged: {part} is not valid XML ({error})"), field=key,
+                                   fix=N_("open it in Word, repair it, and save it again as .docx"),
+                                   code="template.damaged", params={"part": name, "error": str(err)})
     return None
 
 
@@ -64,14 +69,17 @@ def _attachment_problem(path: Path, key: str, size: int, mtime_ns: int) -> Probl
     try:
         reader = PdfReader(path)
         if reader.is_encrypted:
-            return Problem(str(path), "is an encrypted (password-protected) PDF", field=key,
-                           fix="save or print an unprotected copy and name that in the campaign")
+            return Problem(str(path), N_("is an encrypted (password-protected) PDF"), field=key,
+                           fix=N_("save or print an unprotected copy and name that in the campaign"),
+                           code="attachment.encrypted")
         if len(reader.pages) == 0:
-            return Problem(str(path), "has no pages", field=key, fix="name the right PDF in the campaign")
+            return Problem(str(path), N_("has no pages"), field=key, fix=N_("name the right PDF in the campaign"),
+                           code="attachment.no_pages")
         _read_completely(reader)
     except Exception as err:  # noqa: BLE001 - pypdf raises many types (PdfReadError, ValueError, KeyError …)
-        return Problem(str(path), f"cannot be read as a PDF: {type(err).__name__}: {err}", field=key,
-                       fix="export it again as PDF, or name the right file in the campaign")
+        return Problem(str(path), N_("cannot be read as a PDF: {error_type}: {error}"), field=key,
+                       fix=N_("export it again as PDF, or name the right file in the campaign"),
+                       code="attachment.unreadable", params={"error_type": type(err).__name__, "error": str(err)})
     return None
 
 

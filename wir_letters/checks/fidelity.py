@@ -26,9 +26,10 @@ from lxml import etree
 
 from wir_letters.checks._docx_words import DocxWords, docx_words
 from wir_letters.checks._pdf_words import PdfWords, read_pdf
+from wir_letters.i18n import N_, render
 
-HINT = ("text is cut off or hidden in the PDF: a frame, text box or table cell may be too small "
-        "for the value, or text is formatted as hidden; make it larger or shorten the value")
+HINT = N_("text is cut off or hidden in the PDF: a frame, text box or table cell may be too small "
+          "for the value, or text is formatted as hidden; make it larger or shorten the value")
 SHOWN = 12  # missing words named in a message
 
 
@@ -54,17 +55,22 @@ def missing_words(docx: Path, pdf: Path) -> list[str]:
 
 
 def fidelity_problem(docx: Path, pdf: Path) -> str | None:
-    """None when the PDF shows every printed word of the DOCX, else one message saying why not."""
+    """None when the PDF shows every printed word of the DOCX, else one message saying why not (in the
+    chosen language)."""
     try:
         found = read_pdf(pdf)
     except (pdfium.PdfiumError, OSError) as error:
-        return f"{docx.name}: its PDF {pdf.name} cannot be read ({error})"
+        return render(N_("{docx}: its PDF {pdf} cannot be read ({error})"),
+                      {"docx": docx.name, "pdf": pdf.name, "error": error})
     try:
         missing = compare(docx_words(docx, found.pages), found)
     except (OSError, ValueError, RecursionError, zipfile.BadZipFile, etree.LxmlError) as error:
-        return f"{docx.name}: the DOCX cannot be read to compare it with its PDF ({error})"
+        return render(N_("{docx}: the DOCX cannot be read to compare it with its PDF ({error})"),
+                      {"docx": docx.name, "error": error})
     if not missing:
         return None
-    shown = ", ".join(missing[:SHOWN])
-    more = f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else ""
-    return f"{docx.name}: words missing from the PDF: {shown}{more}; {HINT}"
+    params = {"docx": docx.name, "words": ", ".join(missing[:SHOWN]), "more": len(missing) - SHOWN,
+              "hint": render(HINT)}
+    if len(missing) > SHOWN:
+        return render(N_("{docx}: words missing from the PDF: {words} and {more} more; {hint}"), params)
+    return render(N_("{docx}: words missing from the PDF: {words}; {hint}"), params)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from wir_letters.documents.parts import STORY_PARTS
+from wir_letters.i18n import N_, render
 
 _PARAGRAPH = re.compile(r"<w:p[ >].*?</w:p>", re.DOTALL)
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>|<w:(br|tab|cr)\b[^>]*/>")
@@ -52,7 +53,7 @@ def context_values(context: Mapping[str, Any]) -> list[str]:
 
 
 def rendered_problems(docx: Path, context: Mapping[str, Any]) -> list[str]:
-    """Return what is wrong in a rendered DOCX: leftover tags or an empty salutation.
+    """Return what is wrong in a rendered DOCX: leftover tags or an empty salutation (in the chosen language).
 
     Tag-like text that came from the data (a name containing ``{{``) is not a leftover:
     the inserted values are removed before the search.
@@ -66,7 +67,8 @@ def rendered_problems(docx: Path, context: Mapping[str, Any]) -> list[str]:
                 rest = rest.replace(value, " ")
         leftover = _LEFTOVER.search(rest)
         if leftover:
-            problems.append(f"a template tag was not filled: {leftover.group(0)!r} in \"{text.strip()[:80]}\"")
+            problems.append(render(N_("a template tag was not filled: {tag!r} in \"{text}\""),
+                                   {"tag": leftover.group(0), "text": text.strip()[:80]}))
         if _EMPTY_SALUTATION.match(text):
-            problems.append(f"the salutation is empty: \"{text.strip()}\"")
+            problems.append(render(N_("the salutation is empty: \"{text}\""), {"text": text.strip()}))
     return problems

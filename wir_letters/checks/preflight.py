@@ -31,6 +31,7 @@ from wir_letters.documents.analysis import rule_names, rule_truth_tested, truth_
 from wir_letters.documents.rules import when_applies
 from wir_letters.checks.mail import mail_problems
 from wir_letters.documents.mail_text import mail_columns
+from wir_letters.i18n import N_
 
 
 
@@ -76,8 +77,9 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     for i, attachment in enumerate(campaign.attachments):
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
         if problem is None and campaign.output.pdf_a and not is_pdf_a(PdfReader(attachment.file)):
-            problem = Problem(str(attachment.file), "is not PDF/A, so the bundles cannot be PDF/A (output.pdf_a)",
-                              field=f"attachments[{i}].file", fix="export it again as PDF/A-2b, or drop output.pdf_a")
+            problem = Problem(str(attachment.file), N_("is not PDF/A, so the bundles cannot be PDF/A (output.pdf_a)"),
+                              field=f"attachments[{i}].file", code="attachment.not_pdf_a",
+                              fix=N_("export it again as PDF/A-2b, or drop output.pdf_a"))
         problems += [problem] if problem else []
     pattern_problem = bundle_pattern_problem(campaign, columns)
     problems += [pattern_problem] if pattern_problem else []
@@ -95,8 +97,8 @@ def _template_problems(campaign: Campaign, template: Path, key: str,
     bad_file = template_file_problem(template, key)
     if bad_file:
         return [bad_file], set(), set()
-    problems = [Problem(str(template), f"{f.message}: {{ {f.instruction} }}", where=f.where, field=key,
-                        fix=f.fix) for f in field_findings(template)]
+    problems = [Problem(str(template), f.message, where=f.where, field=key, fix=f.fix, code=f.code,
+                        params={**f.params, **f.where_params}) for f in field_findings(template)]
     try:
         names = used_names(template)
     except InputError as err:
@@ -106,9 +108,13 @@ def _template_problems(campaign: Campaign, template: Path, key: str,
         if name in CONTEXT_NAMES:
             problems += _attribute_problems(campaign, template, name, attributes, columns)
         elif columns is not None and name not in bare:
-            problems.append(Problem(str(template), f"unknown variable {name!r}{_did_you_mean(name, columns)}",
-                                    field=name, fix="use a column of the recipient list (recipient.<column>) "
-                                    f"or one of: {', '.join(CONTEXT_NAMES)}"))
+            match = _did_you_mean(name, columns)
+            problems.append(Problem(
+                str(template), N_("unknown variable {name!r} – did you mean {suggestion}?") if match
+                else N_("unknown variable {name!r}"), field=name,
+                fix=N_("use a column of the recipient list (recipient.<column>) or one of: {names}"),
+                code="template.unknown_variable", params={"name": name, "suggestion": match,
+                                                          "names": ", ".join(CONTEXT_NAMES)}))
     used = set(names.get("recipient", ())) | (set(names) & bare)
     return problems, used, truth_tested(template)  # the same parse, cached
 
@@ -119,26 +125,35 @@ def _attribute_problems(campaign: Campaign, template: Path, name: str, attribute
     known = {"recipient": columns, "conditions": set(campaign.conditions)}.get(name, MAPPING_KEYS.get(name))
     if known is None:
         return []
-    what = "column in the recipient list" if name == "recipient" else "key"
-    fix = "add the column to the recipient list" if name == "recipient" else "correct the tag in the template"
-    return [Problem(str(template), f"no such {what}{_did_you_mean(attribute, known, name + '.')}",
-                    field=f"{name}.{attribute}", fix=fix) for attribute in sorted(attributes - known)]
+    problems = []
+    for attribute in sorted(attributes - known):
+        match = _did_you_mean(attribute, known, name + ".")
+        if name == "recipient":
+            message = N_("no such column in the recipient list – did you mean {suggestion}?") if match \
+                else N_("no such column in the recipient list")
+            fix, code = N_("add the column to the recipient list"), "template.unknown_column"
+        else:
+            message = N_("no such key – did you mean {suggestion}?") if match else N_("no such key")
+            fix, code = N_("correct the tag in the template"), "template.unknown_key"
+        problems.append(Problem(str(template), message, field=f"{name}.{attribute}", fix=fix, code=code,
+                                params={"suggestion": match, "name": name, "attribute": attribute}))
+    return problems
 
 
 def _did_you_mean(name: str, known: AbstractSet[str], prefix: str = "recipient.") -> str:
-    """`` – did you mean recipient.city?`` for a name that differs from a known one by case or a typo."""
+    """``recipient.city`` for a name that differs from a known one by case or a typo, else ""."""
     by_case = {k.lower(): k for k in known}
     match = by_case.get(name.lower()) or next(iter(difflib.get_close_matches(name, sorted(known), n=1,
                                                                                 cutoff=0.8)), None)
-    return f" – did you mean {prefix}{match}?" if match else ""
+    return f"{prefix}{match}" if match else ""
 
 
 def _clash_notes(source: Path, columns: set[str]) -> list[Problem]:
     """Columns named like a template variable can only be read as ``recipient.<name>``."""
-    return [Problem(str(source), f"the column has the name of the template variable {name!r}, so {{{{ {name} }}}} "
-                    "means that variable", field=name, severity="note",
-                    fix=f"write {{{{ recipient.{name} }}}} to read the column") for name in sorted(columns)
-            if name in CONTEXT_NAMES]
+    return [Problem(str(source), N_("the column has the name of the template variable {name!r}, so {{{{ {name} }}}} "
+                                    "means that variable"), field=name, severity="note",
+                    fix=N_("write {{{{ recipient.{name} }}}} to read the column"), code="recipient.column_shadowed",
+                    params={"name": name}) for name in sorted(columns) if name in CONTEXT_NAMES]
 
 
 def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | None,
@@ -147,12 +162,14 @@ def _rule_problems(campaign: Campaign, key: str, rule: str, columns: set[str] | 
     try:
         names = rule_names(rule)
     except jinja2.TemplateSyntaxError as err:
-        return [Problem(where, f"rule {rule!r} does not parse: {err.message}", field=key,
-                        fix="write a Jinja expression, e.g. kind != \"landkreis\"")]
+        return [Problem(where, N_("rule {rule!r} does not parse: {error}"), field=key,
+                        fix=N_("write a Jinja expression, e.g. kind != \"landkreis\""), code="rule.syntax_error",
+                        params={"rule": rule, "error": err.message})]
     used |= names
     unknown = sorted(names - columns) if columns is not None else []
-    return [Problem(where, f"rule {rule!r} uses unknown field {n!r}", field=key,
-                    fix="use a recipient column, e.g. kind") for n in unknown]
+    return [Problem(where, N_("rule {rule!r} uses unknown field {name!r}"), field=key,
+                    fix=N_("use a recipient column, e.g. kind"), code="rule.unknown_field",
+                    params={"rule": rule, "name": n}) for n in unknown]
 
 
 def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient], bundles: bool = True) -> list[Problem]:
@@ -174,15 +191,17 @@ def _recipient_problems(campaign: Campaign, recipients: Sequence[Recipient], bun
         try:
             names[bundle_name(campaign, recipient)].append(recipient.id)
         except (KeyError, ValueError) as err:
-            problems.append(Problem(str(campaign.source), f"the bundle name pattern cannot be filled: {err}",
-                                    where=f"recipient {recipient.id}", field="output.bundle_name",
-                                    fix="use columns of the recipient list, e.g. \"{id}.pdf\"",
-                                    recipient=recipient.id))
+            problems.append(Problem(str(campaign.source), N_("the bundle name pattern cannot be filled: {error}"),
+                                    where=N_("recipient {recipient_id}"), field="output.bundle_name",
+                                    fix=N_("use columns of the recipient list, e.g. \"{{id}}.pdf\""),
+                                    recipient=recipient.id, code="bundle.pattern_unfillable",
+                                    params={"error": str(err), "recipient_id": recipient.id}))
     for name, ids in names.items():
         if len(ids) > 1:
-            problems += [Problem(str(campaign.source), f"bundle name {name!r} is shared by {', '.join(ids)}",
-                                 where=f"recipient {rid}", field="output.bundle_name",
-                                 fix="include {id} in the pattern", recipient=rid) for rid in ids]
+            problems += [Problem(str(campaign.source), N_("bundle name {name!r} is shared by {ids}"),
+                                 where=N_("recipient {recipient_id}"), field="output.bundle_name",
+                                 fix=N_("include {{id}} in the pattern"), recipient=rid, code="bundle.name_shared",
+                                 params={"name": name, "ids": ", ".join(ids), "recipient_id": rid}) for rid in ids]
     return problems
 
 
@@ -212,13 +231,15 @@ def _text_flag_problems(listed: RecipientList, tested: dict[str, str]) -> list[P
         if values and all(isinstance(v, str) for v in values) and texts and texts <= _FLAG_WORDS \
                 and texts & _FALSE_WORDS:
             said = sorted(texts & _FALSE_WORDS)[0]
-            problems.append(Problem(str(listed.source or ""), f"holds yes/no words as text, and {where} tests it "
-                                    f"with if: the text {said!r} counts as true there", field=column,
-                                    fix=f"declare it in campaign.yaml: columns: {{{column}: boolean}}"))
+            problems.append(Problem(str(listed.source or ""), N_("holds yes/no words as text, and {tested_by} tests "
+                                                                 "it with if: the text {said!r} counts as true there"),
+                                    field=column, fix=N_("declare it in campaign.yaml: columns: {{{column}: boolean}}"),
+                                    code="recipient.flag_as_text",
+                                    params={"tested_by": where, "said": said, "column": column}))
     return problems
 
 
 def _unused_column_notes(source: Path, columns: set[str], used: set[str]) -> list[Problem]:
     builtin = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    return [Problem(str(source), "no template or rule uses this column", field=column,
-                    severity="note") for column in sorted(columns - builtin - used)]
+    return [Problem(str(source), N_("no template or rule uses this column"), field=column, severity="note",
+                    code="recipient.column_unused") for column in sorted(columns - builtin - used)]

@@ -15,8 +15,9 @@ import click
 
 from wir_letters.cli import commands, mail  # registers the commands
 from wir_letters.cli import watch  # registers watch
-from wir_letters.cli.app import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cli, errors, print_problems
+from wir_letters.cli.app import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cli, errors, print_problems, say
 from wir_letters.errors import InputError, WirLettersError
+from wir_letters.i18n import N_
 
 __all__ = ["cli", "commands", "mail", "main", "watch"]
 
@@ -51,12 +52,11 @@ def _run(argv: Sequence[str] | None) -> None:
         sys.exit(EXIT_USAGE)
     except (click.Abort, KeyboardInterrupt) as stop:
         terminated = isinstance(stop, _Terminated) or isinstance(stop.__context__, _Terminated)
-        errors.print("Stopped. Every file written is complete; run the same command again to finish.",
-                     markup=False)
+        say(errors, N_("Stopped. Every file written is complete; run the same command again to finish."))
         sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     except InputError as err:
         print_problems(err.problems)
         sys.exit(err.exit_code)
     except WirLettersError as err:
-        errors.print(f"error: {err}", markup=False)
+        say(errors, N_("error: {error}"), error=str(err))
         sys.exit(err.exit_code)

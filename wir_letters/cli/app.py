@@ -8,12 +8,14 @@ needs inside its function (see ``wir_letters.cli``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from wir_letters.i18n import LANGUAGES, N_, render, set_language
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_ENVIRONMENT = 0, 1, 2, 3
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT / SIGTERM, as shells report them
+SEVERITIES = {"error": N_("error"), "note": N_("note")}  # how a problem's severity is shown
 
 
 
@@ -53,20 +56,79 @@ class LazyConsole:
 console = LazyConsole(stderr=False)
 errors = LazyConsole(stderr=True)
 
-campaign_option = click.option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
-                               default=Path("campaign.yaml"), show_default=True, help="The campaign file.")
-recipients_option = click.option("--recipients", type=click.Path(path_type=Path),
-                                 help="Use this recipient list (.yaml, .csv, .xlsx) instead of the campaign's.")
-sheet_option = click.option("--sheet", metavar="NAME",
-                            help="Read this sheet of an .xlsx list (default: the campaign's sheet, else the first).")
-out_option = click.option("--out", type=click.Path(path_type=Path),
-                          help="The build's output folder (default: the campaign's).")
+class TranslatedOption(click.Option):
+    """An option whose help text (an English template) is shown in the chosen language."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        original = self.help
+        self.help = render(original) if original else original
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = original
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class TranslatedCommand(click.Command):
+    """A command whose help text is shown in the chosen language."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        original = self.help
+        self.help = render(original) if original else original
+        try:
+            super().format_help_text(ctx, formatter)
+        finally:
+            self.help = original
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        original = self.help
+        self.help = render(original) if original else original
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help = original
+
+
+class TranslatedGroup(TranslatedCommand, click.Group):
+    """The command group: its commands and options show their help in the chosen language."""
+
+    command_class = TranslatedCommand
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def option(*names: str, **attrs: Any) -> Callable[[_Command], _Command]:
+    """``click.option`` whose ``help`` (written with ``N_``) is shown in the chosen language."""
+    return click.option(*names, cls=TranslatedOption, **attrs)
+
+
+def say(target: LazyConsole, message: str, **params: object) -> None:
+    """Print ``message`` (an English template) in the chosen language, filled with ``params``."""
+    target.print(render(message, params), markup=False)
+
+
+campaign_option = option("-c", "--campaign", "campaign_path", type=click.Path(path_type=Path),
+                         default=Path("campaign.yaml"), show_default=True, help=N_("The campaign file."))
+recipients_option = option("--recipients", type=click.Path(path_type=Path),
+                           help=N_("Use this recipient list (.yaml, .csv, .xlsx) instead of the campaign's."))
+sheet_option = option("--sheet", metavar="NAME",
+                      help=N_("Read this sheet of an .xlsx list (default: the campaign's sheet, else the first)."))
+out_option = option("--out", type=click.Path(path_type=Path),
+                    help=N_("The build's output folder (default: the campaign's)."))
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:
+        set_language(value)
+
+
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("Fill Word templates for each recipient, convert them to PDF and bundle them."))
 @click.version_option(package_name="wir-letters")
+@option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
+        help=N_("Language of the messages (default: from LANG / LC_MESSAGES or WIR_LETTERS_LANG)."))
 def cli() -> None:
-    """Fill Word templates for each recipient, convert them to PDF and bundle them."""
+    """The ``wir-letters`` command group."""
 
 
 def print_problems(problems: Sequence[Problem]) -> None:
@@ -78,6 +140,7 @@ def print_problems(problems: Sequence[Problem]) -> None:
         if file:
             errors.print(file, markup=False)
         for problem in sorted(found, key=lambda p: p.severity != "error"):
-            errors.print(f"  {problem.severity}: {problem.describe(with_file=False)}", markup=False)
+            errors.print(f"  {render(SEVERITIES.get(problem.severity, problem.severity))}: "
+                         f"{problem.describe(with_file=False)}", markup=False)
 
 

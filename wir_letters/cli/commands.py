@@ -14,37 +14,61 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wir_letters.cli.app import (EXIT_INPUT, campaign_option, cli, console, errors, print_problems,
-                                 recipients_option, sheet_option)
+from wir_letters.cli.app import (EXIT_INPUT, campaign_option, cli, console, errors, option, out_option,
+                                 print_problems, recipients_option, say, sheet_option)
+from wir_letters.i18n import N_, render
 
 if TYPE_CHECKING:
     from wir_letters.builder.build import BuildResult
+    from wir_letters.errors import Problem
     from wir_letters.inputs.campaign import Campaign
     from wir_letters.outputs.dispatch import Sort
 
 REMOVED_DIR = "_removed"  # wir_letters.builder.layout.REMOVED_DIR (a test checks they agree)
 
 
-@cli.command("build")
+def shown(reason: str) -> str:
+    """A status reason in the chosen language (a reason carries its template when it has one)."""
+    text = getattr(reason, "text", None)
+    return str(text) if text is not None else str(reason)
+
+
+def problems_json(problems: Sequence[Problem]) -> str:
+    """``check --json``: every problem with its code, severity, place, message and fix (in the chosen
+    language), and its parameters."""
+    import json
+
+    return json.dumps({"ok": not any(p.severity == "error" for p in problems), "problems": [
+        {"code": p.code, "severity": p.severity, "file": p.file, "where": render(p.where, p.params) if p.where else "",
+         "field": p.field, "recipient": p.recipient, "message": p.text, "fix": p.fix_text,
+         "params": {k: v if isinstance(v, (int, float, bool)) or v is None else str(v) for k, v in p.params.items()}}
+        for p in problems]}, ensure_ascii=False, indent=2)
+
+
+ONLY_HELP = N_("Build only these recipients (repeat or comma-separate).")
+JOBS_HELP = N_("Parallel LibreOffice workers (default: CPU cores).")
+KEEP_GOING_HELP = N_("Build the recipients without problems; report the others (default: stop, write nothing).")
+TIMEOUT_HELP = N_("Seconds LibreOffice may work on one document before it counts as hanging.")
+PRUNE_HELP = N_("With --recipients: also move the outputs of recipients missing from that list to _removed/ "
+                "(the campaign's own list always does).")
+
+
+@cli.command("build", help=N_("Build one PDF bundle per recipient; only what changed since the last build is redone."))
 @campaign_option
 @recipients_option
 @sheet_option
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
-@click.option("--only", multiple=True, metavar="ID", help="Build only these recipients (repeat or comma-separate).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
-@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-@click.option("--retry-failed", is_flag=True, help="Rebuild only the recipients whose last build failed.")
-@click.option("--keep-going", is_flag=True,
-              help="Build the recipients without problems; report the others (default: stop, write nothing).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds LibreOffice may work on one document before it counts as hanging.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress display and no summary; errors only.")
-@click.option("--prune", is_flag=True, help="With --recipients: also move the outputs of recipients missing from "
-              f"that list to {REMOVED_DIR}/ (the campaign's own list always does).")
+@out_option
+@option("--only", multiple=True, metavar="ID", help=ONLY_HELP)
+@option("--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
+@option("--force", is_flag=True, help=N_("Rebuild everything, even what is up to date."))
+@option("--retry-failed", is_flag=True, help=N_("Rebuild only the recipients whose last build failed."))
+@option("--keep-going", is_flag=True, help=KEEP_GOING_HELP)
+@option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP)
+@option("-q", "--quiet", is_flag=True, help=N_("No progress display and no summary; errors only."))
+@option("--prune", is_flag=True, help=PRUNE_HELP)
 def build_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
                   only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
                   timeout: float, quiet: bool, prune: bool) -> None:
-    """Build one PDF bundle per recipient; only what changed since the last build is redone."""
     from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.inputs.campaign import load_campaign
@@ -72,13 +96,12 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
         _print_run(campaign, out)
 
 
-@cli.command("status")
+@cli.command("status", help=N_("Show what a build would do for each recipient, and why, without writing anything."))
 @campaign_option
 @recipients_option
 @sheet_option
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
+@out_option
 def status_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> None:
-    """Show what a build would do for each recipient, and why, without writing anything."""
     from wir_letters.builder.assess import assess_all
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.builder.manifest import Manifest
@@ -90,65 +113,74 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
     layout = OutputLayout.of(campaign, out)
     damaged = Manifest.load(layout.manifest).damaged
     if damaged:
-        console.print(f"{damaged}: the next build sets it aside and builds every recipient again", markup=False)
+        say(console, N_("{file}: the next build sets it aside and builds every recipient again"), file=str(damaged))
     statuses, unplanned = assess_all(campaign, listed, layout.out, prune=_own_list(campaign, recipients))
     for status in statuses:
-        console.print(f"{status.id}: {status.state}" + "".join(f"\n    {r}" for r in status.reasons), markup=False)
+        console.print(f"{status.id}: {render(status.state)}" + "".join(f"\n    {shown(r)}" for r in status.reasons),
+                      markup=False)
     for result in unplanned:
-        console.print(f"{result.id}: {State.ERROR}\n    {result.error}", markup=False)
+        console.print(f"{result.id}: {render(State.ERROR)}\n    {result.error}", markup=False)
     counts = Counter(s.state for s in statuses) + Counter(State.ERROR for _ in unplanned)
-    console.print(", ".join(f"{n} {state}" for state, n in sorted(counts.items())), markup=False)
+    console.print(", ".join(f"{n} {render(state)}" for state, n in sorted(counts.items())), markup=False)
     if campaign.mail is not None:
         from wir_letters.cli.mail import print_mail_status
         print_mail_status(campaign, listed, out, statuses)
 
 
-@cli.command("preview")
+@cli.command("preview", help=N_("Page images of one recipient, built first if needed (never the others); prints "
+                                 "their paths."))
 @click.argument("recipient_id", metavar="ID")
 @campaign_option
-@click.option("--out", type=click.Path(path_type=Path), help="The build's output folder (default: the campaign's).")
-@click.option("--document", metavar="DOC", help="Only this document of the recipient (a document id).")
-@click.option("--page", type=click.IntRange(min=1), help="Only this page (1-based).")
-@click.option("--open", "open_viewer", is_flag=True, help="Open the first image in the desktop's image viewer.")
+@out_option
+@option("--document", metavar="DOC", help=N_("Only this document of the recipient (a document id)."))
+@option("--page", type=click.IntRange(min=1), help=N_("Only this page (1-based)."))
+@option("--open", "open_viewer", is_flag=True, help=N_("Open the first image in the desktop's image viewer."))
 def preview_command(recipient_id: str, campaign_path: Path, out: Path | None, document: str | None,
                     page: int | None, open_viewer: bool) -> None:
-    """Page images of one recipient, built first if needed (never the others); prints their paths."""
     from wir_letters.inputs.campaign import load_campaign
     from wir_letters.outputs.preview import open_in_viewer, preview
     shown = preview(load_campaign(campaign_path), recipient_id, out=out, document=document, page=page)
     for image in shown.images:
         console.print(str(image), markup=False)
     if open_viewer and shown.images and not open_in_viewer(shown.images[0]):
-        errors.print("no image viewer found (xdg-open); open the files above yourself", markup=False)
+        say(errors, N_("no image viewer found (xdg-open); open the files above yourself"))
 
 
-@cli.command("check")
+@cli.command("check", help=N_("Validate campaign, recipients and templates without writing anything; list every "
+                               "problem."))
 @campaign_option
 @recipients_option
 @sheet_option
-def check_command(campaign_path: Path, recipients: Path | None, sheet: str | None) -> None:
-    """Validate campaign, recipients and templates without writing anything; list every problem."""
+@option("--json", "as_json", is_flag=True, help=N_("Print the problems as JSON (code, severity, place, message, fix, "
+                                                    "parameters) for programs."))
+def check_command(campaign_path: Path, recipients: Path | None, sheet: str | None, as_json: bool) -> None:
     from wir_letters.checks.preflight import check as run_check
     from wir_letters.inputs.campaign import load_campaign
     campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
     problems = run_check(campaign, recipients.resolve() if recipients else None)
-    print_problems(problems)
     count = Counter(p.severity for p in problems)
+    if as_json:
+        console.out(problems_json(problems), highlight=False)
+    else:
+        print_problems(problems)
     if count["error"]:
-        errors.print(f"{count['error']} error(s), {count['note']} note(s): nothing was written.", markup=False)
+        if not as_json:
+            say(errors, N_("{errors} error(s), {notes} note(s): nothing was written."), errors=count["error"],
+                notes=count["note"])
         sys.exit(EXIT_INPUT)
-    console.print(f"OK: {_describe(campaign, recipients)}" + (f", {count['note']} note(s)" if count["note"] else ""),
-                  markup=False)
+    if not as_json:
+        say(console, N_("OK: {description}, {notes} note(s)") if count["note"] else N_("OK: {description}"),
+            description=_describe(campaign, recipients), notes=count["note"])
 
 
-@cli.command("print-run")
+@cli.command("print-run", help=N_("Write all bundles as one PDF for duplex printing, and the dispatch list "
+                                   "(OUT/_print/)."))
 @campaign_option
-@click.option("--out", type=click.Path(path_type=Path), help="The build's output folder (default: the campaign's).")
-@click.option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
-              help="Order of the bundles: as in the recipient list, or by postcode for postal presorting.")
-@click.option("--separator", is_flag=True, help="Put a sheet naming the recipient before each bundle.")
+@out_option
+@option("--sort", type=click.Choice(["list", "postcode"]), default="list", show_default=True,
+        help=N_("Order of the bundles: as in the recipient list, or by postcode for postal presorting."))
+@option("--separator", is_flag=True, help=N_("Put a sheet naming the recipient before each bundle."))
 def print_run_command(campaign_path: Path, out: Path | None, sort: str, separator: bool) -> None:
-    """Write all bundles as one PDF for duplex printing, and the dispatch list (OUT/_print/)."""
     from wir_letters.inputs.campaign import load_campaign
     campaign = load_campaign(campaign_path)
     _print_run(campaign, out, "postcode" if sort == "postcode" else "list", separator)
@@ -158,12 +190,12 @@ def _print_run(campaign: Campaign, out: Path | None, sort: Sort = "list", separa
     """Write the print run and the dispatch list; exit 1 when a recipient is missing from them."""
     from wir_letters.outputs.printrun import print_run
     done = print_run(campaign, out, sort=sort, separator=separator)
-    console.print(f"print run: {done.pdf} ({done.recipients} recipients, {done.sheets} sheets, "
-                  f"{done.pages} pages)", markup=False)
-    console.print(f"dispatch list: {done.dispatch.xlsx}, {done.dispatch.csv}", markup=False)
+    say(console, N_("print run: {pdf} ({recipients} recipients, {sheets} sheets, {pages} pages)"), pdf=str(done.pdf),
+        recipients=done.recipients, sheets=done.sheets, pages=done.pages)
+    say(console, N_("dispatch list: {xlsx}, {csv}"), xlsx=str(done.dispatch.xlsx), csv=str(done.dispatch.csv))
     if done.missing:
-        errors.print(f"{len(done.missing)} recipient(s) missing from the print run (no complete bundle):",
-                     markup=False)
+        say(errors, N_("{count} recipient(s) missing from the print run (no complete bundle):"),
+            count=len(done.missing))
         for item in done.missing:
             errors.print(f"  {item.recipient.id} ({item.recipient.name}): {item.reason}", markup=False)
         sys.exit(EXIT_INPUT)
@@ -184,31 +216,38 @@ def _own_list(campaign: Campaign, recipients: Path | None) -> bool:
 def _describe(campaign: Campaign, recipients: Path | None) -> str:
     from wir_letters.inputs.recipients import load_recipients
     count = len(load_recipients(recipients or campaign.recipients, campaign.schema))
-    return f"{count} recipients, {len(campaign.documents)} documents, {len(campaign.attachments)} attachments"
+    return render(N_("{recipients} recipients, {documents} documents, {attachments} attachments"),
+                  {"recipients": count, "documents": len(campaign.documents), "attachments": len(campaign.attachments)})
 
 
 def _summary(result: BuildResult, quiet: bool = False) -> None:
     built = sum(1 for r in result.results if r.ok and r.status is not None and r.status.needs_build)
     fresh = sum(1 for r in result.results if r.ok and r.status is not None and not r.status.needs_build)
     if not quiet:
-        console.print(f"{built} built, {fresh} up to date, {len(result.failed)} failed "
-                      f"({len(result.results)} recipients) in {result.out}; "
-                      f"{result.converted} documents converted, {result.cache_hits} from the cache", markup=False)
+        say(console, N_("{built} built, {fresh} up to date, {failed} failed ({recipients} recipients) in {out}; "
+                        "{converted} documents converted, {cached} from the cache"), built=built, fresh=fresh,
+            failed=len(result.failed), recipients=len(result.results), out=str(result.out),
+            converted=result.converted, cached=result.cache_hits)
+    report_changes(result)
+    for failed in result.failed:
+        say(errors, N_("FAILED {id}: {error}"), id=failed.id, error=failed.error)
+
+
+def report_changes(result: BuildResult) -> None:
+    """Print what a build moved aside (removed recipients, hand edits), its warnings and rejected rows."""
     for rid, folder in result.removed_to.items():
-        console.print(f"removed from the list: {rid} (outputs moved to {_relative(folder, result.out)})",
-                      markup=False)
+        say(console, N_("removed from the list: {id} (outputs moved to {folder})"), id=rid,
+            folder=_relative(folder, result.out))
     for recipient in result.results:
         for path in recipient.set_aside:
-            console.print(f"{recipient.id}: {path.name} was changed by hand; kept as {_relative(path, result.out)} "
-                          "before it was built again", markup=False)
+            say(console, N_("{id}: {file} was changed by hand; kept as {kept} before it was built again"),
+                id=recipient.id, file=path.name, kept=_relative(path, result.out))
     for warning in result.warnings:
-        errors.print(f"warning: {warning}", markup=False)
+        say(errors, N_("warning: {text}"), text=warning)
     if result.rejected:
-        errors.print(f"{len(result.rejected)} problem(s) kept recipients out of this build (--keep-going):",
-                     markup=False)
+        say(errors, N_("{count} problem(s) kept recipients out of this build (--keep-going):"),
+            count=len(result.rejected))
         print_problems(result.rejected)
-    for failed in result.failed:
-        errors.print(f"FAILED {failed.id}: {failed.error}", markup=False)
 
 
 def _report(result: BuildResult, campaign: Campaign) -> None:
@@ -217,7 +256,7 @@ def _report(result: BuildResult, campaign: Campaign) -> None:
     try:
         write_report(result, campaign)
     except OSError as err:
-        errors.print(f"warning: the report page could not be written: {err}", markup=False)
+        say(errors, N_("warning: the report page could not be written: {error}"), error=str(err))
 
 
 def _relative(path: Path, out: Path) -> str:

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wir_letters.cli.app import EXIT_ENVIRONMENT, EXIT_INPUT, campaign_option, cli, console, errors, out_option
+from wir_letters.cli.app import (EXIT_ENVIRONMENT, EXIT_INPUT, campaign_option, cli, console, errors, option,
+                                 out_option, say)
+from wir_letters.i18n import N_, render
 
 if TYPE_CHECKING:
     from wir_letters.inputs.campaign import Campaign
@@ -34,8 +36,9 @@ def _plan(campaign_path: Path, out: Path | None) -> tuple[Campaign, list[MailIte
 
     campaign = load_campaign(campaign_path)
     if campaign.mail is None:
-        raise InputError(Problem(str(campaign.source), "the campaign has no mail: section", field="mail",
-                                 fix="add mail: {subject: \"...\", body: templates/mail.txt.j2} (see the README)"))
+        raise InputError(Problem(str(campaign.source), N_("the campaign has no mail: section"), field="mail",
+                                 fix=N_("add mail: with subject: and body: (see the README, Sending by e-mail)"),
+                                 code="mail.no_mail_section"))
     listed = read_recipients(campaign.recipients, campaign.schema)
     problems = [p for p in mail_problems(campaign, listed) if p.severity == "error"]
     if problems:
@@ -49,50 +52,51 @@ def print_mail_status(campaign: Campaign, listed: Sequence[Recipient], out: Path
     from wir_letters.outputs.mail.plan import MailState, counts, plan_mail
 
     items = plan_mail(campaign, listed, out, statuses)
-    console.print("e-mail:", markup=False)
+    say(console, N_("e-mail:"))
     for item in items:
         if item.state != MailState.NO_ADDRESS:
-            console.print(f"  {item.id}: {item.state}" + (f" ({item.detail})" if item.detail else ""), markup=False)
+            console.print(f"  {item.id}: {render(item.state)}" + (f" ({item.explained})" if item.detail else ""),
+                          markup=False)
     unaddressed = [item.id for item in items if item.state == MailState.NO_ADDRESS]
     if unaddressed:
-        console.print(f"  {MailState.NO_ADDRESS} (by post): {', '.join(unaddressed)}", markup=False)
-    console.print(f"e-mail: {counts(items)}", markup=False)
+        say(console, N_("  no e-mail address (by post): {ids}"), ids=", ".join(unaddressed))
+    say(console, N_("e-mail: {counts}"), counts=counts(items))
 
 
-@cli.command("mail")
+@cli.command("mail", help=N_("Write one e-mail draft (.eml, with the bundle attached) per recipient into OUT/_mail/."))
 @campaign_option
 @out_option
 def mail_command(campaign_path: Path, out: Path | None) -> None:
-    """Write one e-mail draft (.eml, with the bundle attached) per recipient into OUT/_mail/."""
     from wir_letters.outputs.mail.drafts import write_drafts
 
     campaign, items = _plan(campaign_path, out)
     done = write_drafts(campaign, items, out)
     folder = done.written[0].parent if done.written else None
-    console.print(f"{len(done.written)} draft(s) written" + (f" to {folder}" if folder else ""), markup=False)
+    say(console, N_("{count} draft(s) written to {folder}") if folder else N_("{count} draft(s) written"),
+         count=len(done.written), folder=str(folder))
     if done.without_address:
-        console.print(f"{len(done.without_address)} recipient(s) without an e-mail address (send by post): "
-                      + ", ".join(i.id for i in done.without_address), markup=False)
+        say(console, N_("{count} recipient(s) without an e-mail address (send by post): {ids}"),
+             count=len(done.without_address), ids=", ".join(i.id for i in done.without_address))
     for item in done.refused:
-        errors.print(f"NO DRAFT {item.id}: {item.state}: {item.detail}", markup=False)
+        say(errors, N_("NO DRAFT {id}: {state}: {detail}"), id=item.id, state=render(item.state),
+             detail=item.explained)
     if done.refused:
         sys.exit(EXIT_INPUT)
 
 
-@cli.command("send")
+@cli.command("send", help=N_("Send each recipient's bundle by e-mail through the campaign's SMTP server, never twice."))
 @campaign_option
 @out_option
-@click.option("--no-dry-run", "really", is_flag=True, help="Really send (without it: only show what would be sent).")
-@click.option("--limit", type=click.IntRange(min=1), help="Send at most N messages in this run.")
-@click.option("--only", multiple=True, metavar="ID", help="Send only to these recipients (repeat or comma-separate).")
-@click.option("--skip", multiple=True, metavar="ID", help="Leave these recipients out (repeat or comma-separate).")
-@click.option("--rate", type=click.FloatRange(min=0.1), help="Messages per minute at most (default: smtp.rate_per_minute).")
-@click.option("--resend-changed", is_flag=True, help="Send again to recipients whose bundle changed since it was sent.")
-@click.option("--resend-unconfirmed", is_flag=True,
-              help="Send again the messages a stopped run handed to the server without its confirmation.")
+@option("--no-dry-run", "really", is_flag=True, help=N_("Really send (without it: only show what would be sent)."))
+@option("--limit", type=click.IntRange(min=1), help=N_("Send at most N messages in this run."))
+@option("--only", multiple=True, metavar="ID", help=N_("Send only to these recipients (repeat or comma-separate)."))
+@option("--skip", multiple=True, metavar="ID", help=N_("Leave these recipients out (repeat or comma-separate)."))
+@option("--rate", type=click.FloatRange(min=0.1), help=N_("Messages per minute at most (default: smtp.rate_per_minute)."))
+@option("--resend-changed", is_flag=True, help=N_("Send again to recipients whose bundle changed since it was sent."))
+@option("--resend-unconfirmed", is_flag=True,
+        help=N_("Send again the messages a stopped run handed to the server without its confirmation."))
 def send_command(campaign_path: Path, out: Path | None, really: bool, limit: int | None, only: Sequence[str],
                  skip: Sequence[str], rate: float | None, resend_changed: bool, resend_unconfirmed: bool) -> None:
-    """Send each recipient's bundle by e-mail through the campaign's SMTP server, never twice."""
     from wir_letters.outputs.mail.send import SendOptions, choose
 
     campaign, items = _plan(campaign_path, out)
@@ -100,8 +104,9 @@ def send_command(campaign_path: Path, out: Path | None, really: bool, limit: int
     options = SendOptions(_ids(only), _ids(skip), limit, resend_changed, resend_unconfirmed)
     choice = choose(items, options)
     per_minute = rate or smtp.rate_per_minute
-    _show_choice(choice, really, f"{smtp.host}:{smtp.effective_port} ({smtp.security}), at most {per_minute:g} "
-                 "per minute")
+    _show_choice(choice, really, render(N_("{host}:{port} ({security}), at most {rate} per minute"),
+                                        {"host": smtp.host, "port": smtp.effective_port, "security": smtp.security,
+                                         "rate": f"{per_minute:g}"}))
     if really and choice.to_send:
         _send(campaign, out, choice, per_minute, _resume_command(campaign_path, out, options, rate))
     if choice.held_back:
@@ -112,8 +117,9 @@ def _smtp(campaign: Campaign) -> SmtpSettings:
     from wir_letters.errors import InputError, Problem
 
     if campaign.smtp is None:
-        raise InputError(Problem(str(campaign.source), "the campaign has no smtp: section", field="smtp",
-                                 fix="add smtp: {host: mail.example.de, port: 587, security: starttls, user: NAME}"))
+        raise InputError(Problem(str(campaign.source), N_("the campaign has no smtp: section"), field="smtp",
+                                 fix=N_("add smtp: with host:, port:, security: and user: (see the README)"),
+                                 code="mail.no_smtp_section"))
     return campaign.smtp
 
 
@@ -123,26 +129,31 @@ def _ids(values: Sequence[str]) -> tuple[str, ...]:
 
 def _show_choice(choice: Choice, really: bool, server: str) -> None:
     """What this run sends and what it leaves out, and why."""
-    verb = "Sending" if really else "Dry run: nothing is sent. Would send"
-    console.print(f"{verb} {len(choice.to_send)} message(s) through {server}:", markup=False)
+    from wir_letters.outputs.mail.plan import MailState
+
+    say(console, N_("Sending {count} message(s) through {server}:") if really else
+         N_("Dry run: nothing is sent. Would send {count} message(s) through {server}:"),
+         count=len(choice.to_send), server=server)
     for item in choice.to_send:
         console.print(f"  {item.id} -> {', '.join(item.addresses)} ({item.size / 1e6:.1f} MB"
-                      + (f"; {item.state}" if item.state != "not sent" else "") + ")", markup=False)
+                      + (f"; {render(item.state)}" if item.state != MailState.NOT_SENT else "") + ")", markup=False)
     if choice.already_sent:
-        console.print(f"already sent, not sent again: {len(choice.already_sent)}", markup=False)
+        say(console, N_("already sent, not sent again: {count}"), count=len(choice.already_sent))
     if choice.without_address:
-        console.print(f"no e-mail address (send by post): {', '.join(i.id for i in choice.without_address)}",
-                      markup=False)
+        say(console, N_("no e-mail address (send by post): {ids}"), ids=", ".join(i.id for i in choice.without_address))
     if choice.over_limit:
-        console.print(f"left for the next run (--limit): {len(choice.over_limit)}", markup=False)
+        say(console, N_("left for the next run (--limit): {count}"), count=len(choice.over_limit))
     for item in choice.held_back:
-        errors.print(f"NOT SENT {item.id}: {item.state}: {item.detail}" + _hint(item.state), markup=False)
+        say(errors, N_("NOT SENT {id}: {state}: {detail}"), id=item.id, state=render(item.state),
+             detail=item.explained + _hint(item.state))
     if not really and choice.to_send:
-        console.print("Add --no-dry-run to send them.", markup=False)
+        say(console, N_("Add --no-dry-run to send them."))
 
 
 def _hint(state: str) -> str:
-    return {"changed since sent": "; add --resend-changed to send the new bundle"}.get(state, "")
+    from wir_letters.outputs.mail.plan import MailState
+
+    return render(N_("; add --resend-changed to send the new bundle")) if state == MailState.CHANGED else ""
 
 
 def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: float, resume: str) -> None:
@@ -162,19 +173,20 @@ def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: floa
     try:
         with exclusive_lock(OutputLayout.of(campaign, out).lock):
             sent = send_messages(campaign, choice.to_send, texts, SentLog(log), password, Pace(per_minute),
-                                 lambda item, record: console.print(
-                                     f"sent {item.id} -> {', '.join(record.addresses)}", markup=False))
+                                 lambda item, record: say(console, N_("sent {id} -> {addresses}"), id=item.id,
+                                                           addresses=", ".join(record.addresses)))
     except BlockingIOError:
-        errors.print(f"{log.parent.parent}: a build or another send is using this output folder; wait for it "
-                     "to finish", markup=False)
+        say(errors, N_("{folder}: a build or another send is using this output folder; wait for it to finish"),
+             folder=str(log.parent.parent))
         sys.exit(EXIT_ENVIRONMENT)
     except SendStopped as stop:
-        errors.print(f"Stopped after {stop.sent} of {len(choice.to_send)} message(s): {stop}", markup=False)
-        errors.print(f"Resume with:\n  {resume}", markup=False)
-        errors.print("(look in the mailbox whether it arrived; if not, add --resend-unconfirmed)" if stop.unconfirmed
-                     else f"(to leave {stop.item.id} out for now, add --skip {stop.item.id})", markup=False)
+        say(errors, N_("Stopped after {sent} of {count} message(s): {reason}"), sent=stop.sent,
+             count=len(choice.to_send), reason=str(stop))
+        say(errors, N_("Resume with:\n  {command}"), command=resume)
+        say(errors, N_("(look in the mailbox whether it arrived; if not, add --resend-unconfirmed)")
+             if stop.unconfirmed else N_("(to leave {id} out for now, add --skip {id})"), id=stop.item.id)
         sys.exit(stop.exit_code)
-    console.print(f"{sent} message(s) sent; recorded in {log}", markup=False)
+    say(console, N_("{count} message(s) sent; recorded in {log}"), count=sent, log=str(log))
 
 
 def _resume_command(campaign_path: Path, out: Path | None, options: SendOptions, rate: float | None) -> str:

@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wir_letters.cli.app import campaign_option, cli, console, errors, print_problems, recipients_option, sheet_option
-from wir_letters.cli.commands import REMOVED_DIR, _own_list, _relative, _report, _with_sheet
+from wir_letters.cli.app import (campaign_option, cli, console, errors, option, out_option, print_problems,
+                                 recipients_option, say, sheet_option)
+from wir_letters.cli.commands import (JOBS_HELP, KEEP_GOING_HELP, ONLY_HELP, PRUNE_HELP, TIMEOUT_HELP, _own_list,
+                                      _relative, _report, _with_sheet, report_changes, shown)
+from wir_letters.i18n import N_
 
 if TYPE_CHECKING:
     from wir_letters.builder.results import BuildResult
@@ -18,23 +21,19 @@ if TYPE_CHECKING:
     from wir_letters.pdf.convert import Converter
 
 
-@cli.command("watch")
+@cli.command("watch", help=N_("Build, then keep LibreOffice running and rebuild what changed whenever the campaign, "
+                               "the recipient list, a template or an attachment is saved. Ctrl-C ends it."))
 @campaign_option
 @recipients_option
 @sheet_option
-@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: the campaign's).")
-@click.option("--only", multiple=True, metavar="ID", help="Build only these recipients (repeat or comma-separate).")
-@click.option("--jobs", type=click.IntRange(min=1), help="Parallel LibreOffice workers (default: CPU cores).")
-@click.option("--keep-going", is_flag=True,
-              help="Build the recipients without problems; report the others (default: stop, write nothing).")
-@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True,
-              help="Seconds LibreOffice may work on one document before it counts as hanging.")
-@click.option("--prune", is_flag=True, help="With --recipients: also move the outputs of recipients missing from "
-              f"that list to {REMOVED_DIR}/ (the campaign's own list always does).")
+@out_option
+@option("--only", multiple=True, metavar="ID", help=ONLY_HELP)
+@option("--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
+@option("--keep-going", is_flag=True, help=KEEP_GOING_HELP)
+@option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP)
+@option("--prune", is_flag=True, help=PRUNE_HELP)
 def watch_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
                   only: Sequence[str], jobs: int | None, keep_going: bool, timeout: float, prune: bool) -> None:
-    """Build, then keep LibreOffice running and rebuild what changed whenever the campaign, the
-    recipient list, a template or an attachment is saved. Ctrl-C ends it."""
     from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build
     from wir_letters.inputs.campaign import load_campaign
     from wir_letters.outputs.watch import watch
@@ -55,7 +54,7 @@ def watch_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
         _show(done)
         if done.result is not None and done.campaign is not None:
             _report(done.result, done.campaign)
-        console.print(f"watching {len(done.watched) or 1} file(s) for changes (Ctrl-C ends) …", markup=False)
+        say(console, N_("watching {count} file(s) for changes (Ctrl-C ends) …"), count=len(done.watched) or 1)
 
 
 def _show(done: Round) -> None:
@@ -64,13 +63,13 @@ def _show(done: Round) -> None:
 
     base = done.campaign.base_dir if done.campaign is not None else Path.cwd()
     if done.changed:
-        console.print("changed: " + ", ".join(_relative(p, base) for p in done.changed), markup=False)
+        say(console, N_("changed: {files}"), files=", ".join(_relative(p, base) for p in done.changed))
     if done.error is not None:
         if isinstance(done.error, InputError):
             print_problems(done.error.problems)
         else:
-            errors.print(f"error: {done.error}", markup=False)
-        errors.print("nothing was built; fix it and save again", markup=False)
+            say(errors, N_("error: {error}"), error=str(done.error))
+        say(errors, N_("nothing was built; fix it and save again"))
         return
     assert done.result is not None
     _show_result(done.result, done.seconds)
@@ -82,17 +81,9 @@ def _show_result(result: BuildResult, seconds: float) -> None:
         status = recipient.status
         if recipient.ok and status is not None and status.needs_build:
             rebuilt += 1
-            console.print(f"rebuilt {recipient.id}: " + "; ".join(status.reasons), markup=False)
+            say(console, N_("rebuilt {id}: {reasons}"), id=recipient.id, reasons="; ".join(map(shown, status.reasons)))
         elif not recipient.ok:
-            errors.print(f"FAILED {recipient.id}: {recipient.error}", markup=False)
-    for rid, folder in result.removed_to.items():
-        console.print(f"removed from the list: {rid} (outputs moved to {_relative(folder, result.out)})",
-                      markup=False)
-    for warning in result.warnings:
-        errors.print(f"warning: {warning}", markup=False)
-    if result.rejected:
-        errors.print(f"{len(result.rejected)} problem(s) kept recipients out of this build (--keep-going):",
-                     markup=False)
-        print_problems(result.rejected)
-    console.print(f"{rebuilt} rebuilt, {len(result.failed)} failed ({len(result.results)} recipients) "
-                  f"in {seconds:.2f} s", markup=False)
+            say(errors, N_("FAILED {id}: {error}"), id=recipient.id, error=recipient.error)
+    report_changes(result)
+    say(console, N_("{rebuilt} rebuilt, {failed} failed ({recipients} recipients) in {seconds} s"), rebuilt=rebuilt,
+        failed=len(result.failed), recipients=len(result.results), seconds=f"{seconds:.2f}")

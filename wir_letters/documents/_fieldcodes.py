@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from wir_letters.documents._word_if import OPERATORS
+from wir_letters.i18n import N_
 
 _FORMATS = {"upper": "upper", "lower": "lower", "caps": "title", "firstcap": "capitalize"}
 _OPERATORS = tuple(sorted(OPERATORS, key=len, reverse=True))  # "<=" before "<", for operators written on a word
-_INSTEAD_OF_SKIPPING = "leave recipients out with a 'when' rule in campaign.yaml, or filter the recipient list"
-REFUSED = {
-    "NEXT": "wir_letters makes one document per recipient, so there is no next record: delete the field",
-    "NEXTIF": f"there is no next record in a per-recipient document: delete the field; {_INSTEAD_OF_SKIPPING}",
-    "SKIPIF": f"delete the field; {_INSTEAD_OF_SKIPPING}",
-    "ASK": "a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD",
-    "FILLIN": "a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD",
-    "SET": "use a column of the recipient list (MERGEFIELD) instead of SET and REF",
-    "INCLUDETEXT": "paste the text into the template (or use a condition to choose it)",
-    "INCLUDEPICTURE": "insert the picture into the template itself",
-    "DATABASE": "use a per-recipient table (tables: in campaign.yaml) with a {%tr for %} row",
+_REFUSED_FIXES = {  # the fix for each field that cannot be merged (templates)
+    "NEXT": N_("wir_letters makes one document per recipient, so there is no next record: delete the field"),
+    "NEXTIF": N_("there is no next record in a per-recipient document: delete the field; leave recipients out "
+                 "with a 'when' rule in campaign.yaml, or filter the recipient list"),
+    "SKIPIF": N_("delete the field; leave recipients out with a 'when' rule in campaign.yaml, or filter the "
+                 "recipient list"),
+    "ASK": N_("a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD"),
+    "FILLIN": N_("a batch cannot ask: put the value into a column of the recipient list and use a MERGEFIELD"),
+    "SET": N_("use a column of the recipient list (MERGEFIELD) instead of SET and REF"),
+    "INCLUDETEXT": N_("paste the text into the template (or use a condition to choose it)"),
+    "INCLUDEPICTURE": N_("insert the picture into the template itself"),
+    "DATABASE": N_("use a per-recipient table (tables: in campaign.yaml) with a {{%tr for %}} row"),
 }
+REFUSED = {kind: fix.format() for kind, fix in _REFUSED_FIXES.items()}  # the same fixes, in English
 
 
 @dataclass
@@ -45,11 +48,13 @@ Piece = Union[str, Field]
 
 
 class Untranslatable(Exception):
-    """The field cannot be merged; carries the message and the fix for ``check``."""
+    """The field cannot be merged; carries the message and the fix for ``check``: English templates
+    (``N_``) filled from ``params`` plus ``field_text``, the whole field's instruction (the field that
+    fails may be nested in it), which the caller adds; ``code`` names the kind."""
 
-    def __init__(self, message: str, fix: str) -> None:
+    def __init__(self, message: str, fix: str, code: str, **params: Any) -> None:
         super().__init__(message)
-        self.message, self.fix = message, fix
+        self.message, self.fix, self.code, self.params = message, fix, code, params
 
 
 def split_tokens(parts: list[Piece]) -> list[list[Piece]]:
@@ -111,7 +116,8 @@ def translate(tokens: list[list[Piece]], instruction: str) -> str:
         raise LookupError(instruction)
     kind = _word(tokens[0]).upper()
     if kind in REFUSED:
-        raise Untranslatable(f"the Word field {kind} cannot be used in a per-recipient merge", REFUSED[kind])
+        raise Untranslatable(N_("the Word field {kind} cannot be used in a per-recipient merge: {{ {field_text} }}"),
+                             _REFUSED_FIXES[kind], "template.field_refused", kind=kind, instruction=instruction)
     if kind == "ADDRESSBLOCK":
         return 'address_lines|join("\\n")'
     if kind == "GREETINGLINE":
@@ -121,9 +127,11 @@ def translate(tokens: list[list[Piece]], instruction: str) -> str:
     if kind == "IF":
         return _if_field(tokens[1:], instruction)
     if any(not isinstance(p, str) for token in tokens for p in token):
-        raise Untranslatable(f"the Word field {kind or instruction!r} holds merge fields, which LibreOffice "
-                             "cannot calculate", "use a MERGEFIELD with a \\# or \\@ switch, or an IF field, "
-                             "or compute the value in a column of the recipient list")
+        raise Untranslatable(N_("the Word field {kind!r} holds merge fields, which LibreOffice cannot calculate: "
+                                "{{ {field_text} }}"),
+                             N_("use a MERGEFIELD with a \\# or \\@ switch, or an IF field, or compute the value in a "
+                                "column of the recipient list"),
+                             "template.field_not_calculable", kind=kind or instruction, instruction=instruction)
     raise LookupError(instruction)
 
 
@@ -150,8 +158,9 @@ def _if_field(args: list[list[Piece]], instruction: str) -> str:
     """``IF left op right then [else]``; an operator written against its operands is split off."""
     args = _split_operator(args)
     if len(args) < 4 or _word(args[1]) not in _OPERATORS or any(not isinstance(p, str) for p in args[1]):
-        raise Untranslatable(f"the IF field {instruction!r} cannot be read",
-                             'write it as IF { MERGEFIELD Anrede } = "Frau" "text if true" "text if false"')
+        raise Untranslatable(N_("the IF field {instruction!r} cannot be read: {{ {field_text} }}"),
+                             N_('write it as IF {{ MERGEFIELD Anrede }} = "Frau" "text if true" "text if false"'),
+                             "template.if_field_unreadable", instruction=instruction)
     left, op, right, then = args[:4]
     otherwise = args[4] if len(args) > 4 else []
     return (f"word_if({_expression(left)}, {json.dumps(_word(op))}, {_expression(right)}, "

@@ -11,6 +11,7 @@ import jinja2
 
 from wir_letters.documents.jinja import ENV
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_
 
 
 def undefined_name(err: jinja2.UndefinedError) -> str:
@@ -27,9 +28,9 @@ def syntax_problem(template: Path, err: jinja2.TemplateSyntaxError, source: str 
         if lines is None and source is not None and err.lineno:
             lines = source.splitlines()[max(err.lineno - 2, 0):err.lineno + 1]
         around = " ".join(text for line in lines or [] if (text := re.sub(r"<[^>]+>", "", line).strip()))
-    where = f"near: {around[:160]}" if around else ""
-    return Problem(str(template), f"Jinja syntax error: {err.message}", where=where,
-                   fix="correct the {{ }} / {% %} tag in Word")
+    return Problem(str(template), N_("Jinja syntax error: {error}"), where=N_("near: {text}") if around else "",
+                   fix=N_("correct the {{{{ }}}} / {{% %}} tag in Word"), code="template.syntax_error",
+                   params={"error": err.message, "text": around[:160]})
 
 
 _XML_TAG = re.compile(r"<[^>]+>")

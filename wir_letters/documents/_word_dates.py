@@ -8,6 +8,8 @@ import re
 from babel.dates import get_day_names, get_month_names, get_period_names
 
 from wir_letters.documents._locales import babel_locale
+from wir_letters.documents._word_errors import FieldValueError
+from wir_letters.i18n import N_
 from wir_letters.inputs.values import parse_date
 
 def format_datetime(value: object, picture: str, locale: str = "de_DE") -> str:
@@ -23,7 +25,8 @@ def format_datetime(value: object, picture: str, locale: str = "de_DE") -> str:
     try:
         moment = parse_date(value)
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a date, so the picture {picture!r} cannot format it: {exc}") from None
+        raise FieldValueError(N_("{value!r} is not a date, so the picture {picture!r} cannot format it: {error}"),
+                              value=value, picture=picture, error=str(exc)) from None
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime.combine(moment, dt.time(0))
     return "".join(_date_item(item, moment, locale) for item in _date_items(picture))

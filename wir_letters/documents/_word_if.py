@@ -8,6 +8,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from wir_letters.documents._word_errors import FieldValueError
+from wir_letters.i18n import N_
 from wir_letters.inputs.values import parse_number
 
 OPERATORS = ("=", "<>", "<", ">", "<=", ">=")
@@ -24,7 +26,8 @@ def compare(left: object, operator: str, right: object) -> bool:
     treat ``*`` (any run) and ``?`` (one character) on the right as wildcards.
     """
     if operator not in OPERATORS:
-        raise ValueError(f"unknown IF operator {operator!r}; use one of {' '.join(OPERATORS)}")
+        raise FieldValueError(N_("unknown IF operator {operator!r}; use one of {operators}"), operator=operator,
+                              operators=" ".join(OPERATORS))
     numbers = _numbers(left, right)
     if numbers is not None:
         return _apply(numbers[0], operator, numbers[1])

@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from wir_letters.documents._locales import babel_locale
+from wir_letters.documents._word_errors import FieldValueError
+from wir_letters.i18n import N_
 from wir_letters.inputs.values import parse_number
 
 DIGITS = "0#x"
@@ -93,11 +95,12 @@ class _Symbols:
 def _picture_number(value: object, picture: str) -> Decimal:
     """Return ``value`` as a Decimal or raise a ValueError naming value and picture."""
     if not picture:
-        raise ValueError(f"the numeric picture for {value!r} is empty")
+        raise FieldValueError(N_("the numeric picture for {value!r} is empty"), value=value)
     try:
         return Decimal(parse_number(value))
     except ValueError as exc:
-        raise ValueError(f"{value!r} is not a number, so the picture {picture!r} cannot format it: {exc}") from None
+        raise FieldValueError(N_("{value!r} is not a number, so the picture {picture!r} cannot format it: {error}"),
+                              value=value, picture=picture, error=str(exc)) from None
 
 
 def _split_sections(picture: str) -> list[str]:

@@ -18,6 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from wir_letters.documents import _word_dates, _word_display, _word_if, _word_numbers, german
+from wir_letters.i18n import N_, render
 
 LOCALE_KEY = "_locale"  # the campaign's locale, in every template context
 
@@ -26,7 +27,8 @@ class _NoFiles(jinja2.BaseLoader):
     """Templates may not include or import anything: there is no file system behind them."""
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, None]:
-        raise jinja2.TemplateNotFound(template, f"templates cannot include or import other files ({template!r})")
+        raise jinja2.TemplateNotFound(template, render(N_("templates cannot include or import other files "
+                                                          "({template!r})"), {"template": template}))
 
 
 class Row(dict[str, Any]):

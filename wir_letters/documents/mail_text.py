@@ -18,6 +18,7 @@ from wir_letters.documents.context import mail_context
 from wir_letters.documents.jinja import make_env
 from wir_letters.documents.rules import when_applies
 from wir_letters.errors import Problem, TemplateError
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.mail_settings import MailSettings
 from wir_letters.inputs.recipients import Recipient
@@ -95,8 +96,9 @@ def reply_address(campaign: Campaign) -> str:
 
 def _settings(campaign: Campaign) -> MailSettings:
     if campaign.mail is None:
-        raise TemplateError(Problem(str(campaign.source), "the campaign has no mail: section", field="mail",
-                                    fix="add mail: {subject: ..., body: templates/mail.txt.j2}"))
+        raise TemplateError(Problem(str(campaign.source), N_("the campaign has no mail: section"), field="mail",
+                                    fix=N_("add mail: {{subject: ..., body: {body}}}"), code="mail.section_missing",
+                                    params={"body": "templates/mail.txt.j2"}))
     return campaign.mail
 
 
@@ -104,17 +106,19 @@ def _read(path: Path, key: str, source: str) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as err:
-        raise TemplateError(Problem(source, f"cannot read {path}: {err}", field=key,
-                                    fix="save the template as UTF-8 text")) from err
+        raise TemplateError(Problem(source, N_("cannot read {path}: {error}"), field=key,
+                                    fix=N_("save the template as UTF-8 text"), code="mail.template_unreadable",
+                                    params={"path": str(path), "error": str(err)})) from err
 
 
 def _compile(env: jinja2.Environment, source: str, file: str, key: str) -> jinja2.Template:
     try:
         return env.from_string(source)
     except jinja2.TemplateSyntaxError as err:
-        where = f"line {err.lineno}" if key != "mail.subject" else ""
-        raise TemplateError(Problem(file, f"template syntax error: {err.message}", where, key,
-                                    fix="close every {{ }} and {% %} tag")) from err
+        where = N_("line {line}") if key != "mail.subject" else ""
+        raise TemplateError(Problem(file, N_("template syntax error: {error}"), where, key,
+                                    fix=N_("close every {{{{ }}}} and {{% %}} tag"), code="mail.template_syntax_error",
+                                    params={"line": err.lineno, "error": err.message})) from err
 
 
 def _render(template: jinja2.Template, context: dict[str, object], file: str, key: str,
@@ -122,9 +126,10 @@ def _render(template: jinja2.Template, context: dict[str, object], file: str, ke
     try:
         return template.render(context)
     except jinja2.TemplateError as err:
-        raise TemplateError(Problem(file, f"cannot fill the template: {err}", f"recipient {recipient.id}", key,
-                                    fix="use names of the letters' context, e.g. recipient.name or salutation",
-                                    recipient=recipient.id)) from err
+        raise TemplateError(Problem(file, N_("cannot fill the template: {error}"), N_("recipient {recipient_id}"), key,
+                                    fix=N_("use names of the letters' context, e.g. recipient.name or salutation"),
+                                    recipient=recipient.id, code="mail.template_error",
+                                    params={"error": str(err), "recipient_id": recipient.id})) from err
 
 
 def mail_columns(campaign: Campaign) -> set[str]:

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
 from wir_letters.documents._filecache import per_file_version
 from wir_letters.documents._fieldcodes import Field, Piece, Untranslatable, split_tokens, translate
-from wir_letters.documents.parts import STORY_PARTS, story_name
+from wir_letters.i18n import render
+from wir_letters.documents.parts import STORY_PARTS, story_place
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": W}
@@ -33,17 +36,28 @@ _NS = {"w": W}
 
 @dataclass(frozen=True)
 class FieldFinding:
-    """A field in a template that cannot be merged, with the part it is in and what to do."""
+    """A field in a template that cannot be merged, with the part it is in and what to do.
+
+    ``message`` and ``fix`` are English templates (``N_``) filled from ``params``, as in a Problem;
+    ``code`` names the kind of finding (``template.field_refused``).
+    """
 
     part: str  # e.g. "word/footnotes.xml"
     instruction: str
     message: str
     fix: str
+    code: str = ""
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def where(self) -> str:
-        """The part as Word users know it: body, header1, footnotes …"""
-        return story_name(self.part)
+        """The part as Word users know it (body, header1, footnotes …): a template filled from ``where_params``."""
+        return story_place(self.part)[0]
+
+    @property
+    def where_params(self) -> dict[str, str]:
+        """The parameters of ``where`` (the number of a header or footer)."""
+        return story_place(self.part)[1]
 
 
 def _tag_run(text: str, like: etree._Element | None) -> etree._Element:
@@ -81,7 +95,8 @@ class _PartConverter:
         except LookupError:
             return None
         except Untranslatable as err:
-            self.findings.append(FieldFinding(self.part, instruction, err.message, err.fix))
+            self.findings.append(FieldFinding(self.part, instruction, err.message, err.fix, err.code,
+                                              {**err.params, "field_text": instruction}))
             return None
         self.count += 1
         return "{{ " + expression + " }}"
@@ -233,4 +248,5 @@ def jinja_for(instruction: str) -> str | None:
     except LookupError:
         return None
     except Untranslatable as err:
-        raise ValueError(f"{err.message} ({err.fix})") from err
+        params = {**err.params, "field_text": instruction.strip()}
+        raise ValueError(f"{render(err.message, params)} ({render(err.fix, params)})") from err

@@ -16,6 +16,7 @@ from wir_letters.documents.jinja import ENV
 from wir_letters.documents.mergefields import prepared_template
 from wir_letters.errors import Problem, TemplateError
 from wir_letters.files import write_atomic
+from wir_letters.i18n import N_
 
 
 def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, recipient_id: str = "") -> None:
@@ -31,15 +32,19 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
     except jinja2.UndefinedError as err:
         name = undefined_name(err)
         raise TemplateError(Problem(
-            str(template), f"undefined variable {name!r}", where=f"recipient {recipient_id}", field=name,
-            fix="add the column to the recipient list or correct the tag in the template")) from err
+            str(template), N_("undefined variable {name!r}"), where=N_("recipient {recipient_id}"), field=name,
+            fix=N_("add the column to the recipient list or correct the tag in the template"),
+            code="template.undefined_variable", params={"name": name, "recipient_id": recipient_id})) from err
     except jinja2.TemplateError as err:
-        raise TemplateError(Problem(str(template), f"template error: {err}",
-                                    where=f"recipient {recipient_id}")) from err
+        raise TemplateError(Problem(str(template), N_("template error: {error}"), where=N_("recipient {recipient_id}"),
+                                    code="template.render_error",
+                                    params={"error": str(err), "recipient_id": recipient_id})) from err
     except (etree.LxmlError, KeyError, zipfile.BadZipFile, ValueError) as err:
-        raise TemplateError(Problem(str(template), f"the Word document cannot be processed: {err}",
-                                    where=f"recipient {recipient_id}",
-                                    fix="open it in Word, save it again as .docx, and check it")) from err
+        raise TemplateError(Problem(str(template), N_("the Word document cannot be processed: {error}"),
+                                    where=N_("recipient {recipient_id}"),
+                                    fix=N_("open it in Word, save it again as .docx, and check it"),
+                                    code="template.unprocessable",
+                                    params={"error": str(err), "recipient_id": recipient_id})) from err
     write_atomic(target, data)
 
 

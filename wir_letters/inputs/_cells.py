@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_, render
 from wir_letters.inputs._readers import text
-from wir_letters.inputs.values import TYPE_PARSERS
+from wir_letters.inputs.values import TYPE_PARSERS, ValueProblem
 
 
 def cell_value(value: Any) -> Any:
@@ -53,7 +54,7 @@ def apply_types(path: Path, number: int, fields: dict[str, Any], types: Mapping[
         max_lengths: column → the most characters the letter has room for.
         skip: columns that keep their text whatever ``types`` says (the built-in columns).
     """
-    where = row_place(number, fields.get("id"))
+    where, place = row_where(number, fields.get("id"))
     for column, kind in types.items():
         if column not in fields or column in skip:
             continue
@@ -61,20 +62,31 @@ def apply_types(path: Path, number: int, fields: dict[str, Any], types: Mapping[
         try:
             fields[column] = _typed(value, kind)
         except ValueError as err:
-            yield Problem(str(path), f"{value!r} is not a {kind}: {err}", where, column,
-                          fix=f"correct the cell, or change the type of '{column}' under columns: in campaign.yaml",
-                          recipient=str(fields.get("id", "")))
+            reason = err.phrase if isinstance(err, ValueProblem) else str(err)
+            yield Problem(str(path), N_("{value!r} is not a {kind}: {reason}"), where, column,
+                          fix=N_("correct the cell, or change the type of '{column}' under columns: in campaign.yaml"),
+                          recipient=str(fields.get("id", "")), code="recipient.type_mismatch",
+                          params={**place, "value": value, "kind": kind, "reason": reason, "column": column})
     for column, limit in max_lengths.items():
         value = fields.get(column)
         if isinstance(value, str) and len(value) > limit:
-            yield Problem(str(path), f"has {len(value)} characters, the letter has room for {limit}", where,
-                          column, fix=f"shorten it to at most {limit} characters",
-                          recipient=str(fields.get("id", "")))
+            yield Problem(str(path), N_("has {length} characters, the letter has room for {limit}"), where,
+                          column, fix=N_("shorten it to at most {limit} characters"),
+                          recipient=str(fields.get("id", "")), code="recipient.too_long",
+                          params={**place, "length": len(value), "limit": limit})
+
+
+def row_where(number: int, rid: object) -> tuple[str, dict[str, Any]]:
+    """Where a row stands, as a Problem's ``where`` template and its params: ``row {row} ({id})``,
+    or ``row {row}`` without an id."""
+    if rid:
+        return N_("row {row} ({id})"), {"row": number, "id": rid}
+    return N_("row {row}"), {"row": number}
 
 
 def row_place(number: int, rid: object) -> str:
-    """Where a row stands, for problems: ``row 3 (landkreis-fulda)``, or ``row 3`` without an id."""
-    return f"row {number} ({rid})" if rid else f"row {number}"
+    """Where a row stands, in the chosen language: ``row 3 (landkreis-fulda)``, or ``row 3`` without an id."""
+    return render(*row_where(number, rid))
 
 
 def with_aliases(fields: Mapping[str, Any], aliases: Mapping[str, str]) -> dict[str, Any]:

@@ -14,7 +14,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from typing import Any
+
 from wir_letters.errors import Problem, RecipientError
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
 
 ALIASES: Mapping[str, tuple[str, ...]] = {
     "id": ("ID", "Kennung"),
@@ -69,9 +73,9 @@ def clean_header(text: str) -> str:
     return text.strip().strip("\u200b\ufeff").strip()
 
 
-def map_headers(path: Path, texts: Sequence[str], lookup: Mapping[str, str], where: str = "header",
-                letters: bool = True) -> list[str]:
-    """Return the column each header means (``""`` for an empty header).
+def map_headers(path: Path, texts: Sequence[str], lookup: Mapping[str, str], entry: int | None = None) -> list[str]:
+    """Return the column each header means (``""`` for an empty header); ``entry`` is the number of
+    a YAML entry whose keys these are (None: the header row of a table, with column letters).
 
     Raises:
         RecipientError: when two headers mean the same column (``PLZ`` and ``Postleitzahl``).
@@ -84,7 +88,7 @@ def map_headers(path: Path, texts: Sequence[str], lookup: Mapping[str, str], whe
     for position, column in enumerate(columns):
         if column:
             places.setdefault(column, []).append(position)
-    problems = [_duplicate(path, where, column, [(cleaned[i], _letter(i) if letters else "") for i in found])
+    problems = [_duplicate(path, entry, column, [(cleaned[i], _letter(i) if entry is None else "") for i in found])
                 for column, found in places.items() if len(found) > 1]
     if problems:
         raise RecipientError(problems)
@@ -103,13 +107,21 @@ def renamed(texts: Sequence[str], columns: Sequence[str]) -> dict[str, str]:
             if column and clean_header(text) != column}
 
 
-def _duplicate(path: Path, where: str, column: str, headers: list[tuple[str, str]]) -> Problem:
+_DUPLICATES = {  # (columns with letters?, more than two?) -> message
+    (True, False): N_("the columns {listed} are both read as {column}"),
+    (True, True): N_("the columns {listed} are all read as {column}"),
+    (False, False): N_("the keys {listed} are both read as {column}"),
+    (False, True): N_("the keys {listed} are all read as {column}"),
+}
+
+
+def _duplicate(path: Path, entry: int | None, column: str, headers: list[tuple[str, str]]) -> Problem:
     named = [f"{letter} ({text!r})" if letter else repr(text) for text, letter in headers]
-    listed = ", ".join(named[:-1]) + f" and {named[-1]}"
-    what = "columns" if headers[0][1] else "keys"
-    return Problem(str(path), f"the {what} {listed} are all read as {column}" if len(named) > 2 else
-                   f"the {what} {listed} are both read as {column}", where, column,
-                   fix="delete one of them, or rename it")
+    listed = Phrase(N_("{first} and {last}"), {"first": ", ".join(named[:-1]), "last": named[-1]})
+    params: dict[str, Any] = {"listed": listed, "column": column, "entry": entry}
+    return Problem(str(path), _DUPLICATES[bool(headers[0][1]), len(named) > 2],
+                   N_("header") if entry is None else N_("entry {entry}"), column,
+                   fix=N_("delete one of them, or rename it"), code="recipients.header_twice", params=params)
 
 
 def _letter(position: int) -> str:
@@ -127,17 +139,22 @@ def missing_problem(path: Path, missing: Sequence[str], found: Sequence[str]) ->
     and the header that looks most like a missing column."""
     recognised = [c for c in found if c in ALIASES]
     others = [c for c in found if c not in ALIASES]
-    message = (f"missing required column(s): {', '.join(missing)}; recognised: {', '.join(recognised) or 'none'}"
-               + (f"; not recognised: {', '.join(map(repr, others))}" if others else ""))
+    params: dict[str, Any] = {"missing": ", ".join(missing), "recognised": ", ".join(recognised) or Phrase(N_("none")),
+                              "others": ", ".join(map(repr, others))}
+    message = (N_("missing required column(s): {missing}; recognised: {recognised}; not recognised: {others}")
+               if others else N_("missing required column(s): {missing}; recognised: {recognised}"))
     close = next(((column, header) for column in missing if (header := _closest(column, others))), None)
     if close:
         column, header = close
-        fix = (f"{header!r} looks like {column}: rename it to {ALIASES[column][0]}, or map it in campaign.yaml: "
-               f"columns: {{{column}: {{header: {header!r}}}}}")
+        fix = N_("{header!r} looks like {column}: rename it to {alias}, or map it in campaign.yaml: "
+                 "columns: {{{column}: {{header: {header!r}}}}}")
+        params |= {"header": header, "column": column, "alias": ALIASES[column][0]}
     else:
-        fix = ("name them in the first row, e.g. " + ", ".join(f"{c} or {ALIASES[c][0]}" for c in missing)
-               + ", or map your header in campaign.yaml: columns: {COLUMN: {header: YOUR HEADER}}")
-    return Problem(str(path), message, "header", fix=fix)
+        fix = N_("name them in the first row, e.g. {examples}, or map your header in campaign.yaml: "
+                 "columns: {{COLUMN: {{header: YOUR HEADER}}}}")
+        params["examples"] = Phrase.joined(", ", [Phrase(N_("{column} or {alias}"), {"column": c, "alias": ALIASES[c][0]})
+                                                for c in missing])
+    return Problem(str(path), message, N_("header"), fix=fix, code="recipients.columns_missing", params=params)
 
 
 def _closest(column: str, headers: Sequence[str]) -> str | None:

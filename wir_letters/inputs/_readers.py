@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from wir_letters.errors import Problem, RecipientError
+from wir_letters.i18n import N_
 from wir_letters.inputs._headers import map_headers, renamed
 from wir_letters.inputs._yaml import read_yaml
+from wir_letters.inputs.values import Phrase
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,8 @@ def read_any(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[
         RecipientError: when the file is missing, of another type, unreadable, or its header is ambiguous.
     """
     if not path.is_file():
-        raise RecipientError(Problem(str(path), "recipient list not found", fix="check the path"))
+        raise RecipientError(Problem(str(path), N_("recipient list not found"), fix=N_("check the path"),
+                                     code="recipients.not_found"))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet, lookup)
@@ -52,12 +55,14 @@ def read_any(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tuple[
     reader = readers.get(suffix)
     if reader is None:
         raise RecipientError(
-            Problem(str(path), f"unsupported file type {path.suffix!r}", fix="use .yaml, .csv or .xlsx")
+            Problem(str(path), N_("unsupported file type {suffix!r}"), fix=N_("use .yaml, .csv or .xlsx"),
+                    code="recipients.file_type", params={"suffix": path.suffix})
         )
     if sheet is not None:
-        raise RecipientError(Problem(str(path), f"sheet {sheet!r} was asked for, but a {suffix} file has no sheets",
-                                     fix="drop --sheet (or sheet: under recipients: in campaign.yaml), "
-                                     "or read the .xlsx workbook"))
+        raise RecipientError(Problem(str(path), N_("sheet {sheet!r} was asked for, but a {suffix} file has no sheets"),
+                                     fix=N_("drop --sheet (or sheet: under recipients: in campaign.yaml), "
+                                            "or read the .xlsx workbook"),
+                                     code="recipients.no_sheets", params={"sheet": sheet, "suffix": suffix}))
     return list(reader(path, lookup)), []
 
 
@@ -81,17 +86,19 @@ def _read_yaml(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
     if isinstance(data, dict):
         data = data.get("recipients")
     if not isinstance(data, list):
-        raise RecipientError(Problem(str(path), "expected a list of recipients (or a 'recipients:' list)"))
+        raise RecipientError(Problem(str(path), N_("expected a list of recipients (or a 'recipients:' list)"),
+                                     code="recipients.not_a_list"))
     for number, entry in enumerate(data, start=1):
         if not isinstance(entry, dict):
-            raise RecipientError(Problem(str(path), "entry is not a mapping of column: value", f"entry {number}"))
+            raise RecipientError(Problem(str(path), N_("entry is not a mapping of column: value"), N_("entry {entry}"),
+                                         code="recipients.entry_not_mapping", params={"entry": number}))
         keys = [str(key) for key in entry]
-        names = map_headers(path, keys, lookup, f"entry {number}", letters=False)
+        names = map_headers(path, keys, lookup, entry=number)
         yield RawRow(number, {name: value for name, value in zip(names, entry.values()) if name},
                      renamed(keys, names))
 
 
-CSV_FIX = "save it from Excel as 'CSV UTF-8' and read that file"
+CSV_FIX = N_("save it from Excel as 'CSV UTF-8' and read that file")
 _BOMS = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
          (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"))
 SEPARATORS = {";": "';'", "\t": "tab", ",": "','"}  # in this order when a header line fits several
@@ -107,14 +114,15 @@ def _decode(path: Path) -> str:
     data = path.read_bytes()
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
-            return _decode_as(path, data[len(bom):], codec, f"{name}, which the file's byte-order mark announces")
+            return _decode_as(path, data[len(bom):], codec,
+                              Phrase(N_("{encoding}, which the file's byte-order mark announces"), {"encoding": name}))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        return _decode_as(path, data, "cp1252", "UTF-8 or Windows-1252")
+        return _decode_as(path, data, "cp1252", Phrase(N_("UTF-8 or Windows-1252")))
 
 
-def _decode_as(path: Path, data: bytes, codec: str, encodings: str) -> str:
+def _decode_as(path: Path, data: bytes, codec: str, encodings: Phrase) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as err:
@@ -123,9 +131,10 @@ def _decode_as(path: Path, data: bytes, codec: str, encodings: str) -> str:
         line = before.count("\n") + 1
         bad = " ".join(f"0x{byte:02X}" for byte in data[err.start:err.end])
         cell = re.split(r"[;,\t\n]", before)[-1][-20:] + f"[{bad}]" + re.split(r"[;,\t\r]", after)[0][:20]
-        what = "byte {} in {!r} is" if err.end - err.start == 1 else "bytes {} in {!r} are"
-        raise RecipientError(Problem(str(path), f"the {what.format(bad, cell)} not a character in {encodings}",
-                                     f"line {line}", fix=CSV_FIX)) from err
+        message = (N_("the byte {bytes} in {cell!r} is not a character in {encodings}") if err.end - err.start == 1
+                   else N_("the bytes {bytes} in {cell!r} are not a character in {encodings}"))
+        raise RecipientError(Problem(str(path), message, N_("line {line}"), fix=CSV_FIX, code="recipients.encoding",
+                                     params={"bytes": bad, "cell": cell, "encodings": encodings, "line": line})) from err
 
 
 def _delimiter(path: Path, text: str) -> str:
@@ -139,9 +148,10 @@ def _delimiter(path: Path, text: str) -> str:
     if counts[best] > 1:
         return best
     header = text.split("\n", 1)[0].strip()[:60]
-    raise RecipientError(Problem(str(path), f"cannot tell the columns apart in the header {header!r}: the "
-                                 "separators understood are ';', ',' and tab", "line 1",
-                                 fix="save it from Excel as 'CSV UTF-8', or separate the columns with ';'"))
+    raise RecipientError(Problem(str(path), N_("cannot tell the columns apart in the header {header!r}: the "
+                                    "separators understood are ';', ',' and tab"), N_("line {line}"),
+                                 fix=N_("save it from Excel as 'CSV UTF-8', or separate the columns with ';'"),
+                                 code="recipients.csv_separator", params={"header": header, "line": 1}))
 
 
 def _first_record(text: str, delimiter: str) -> list[str]:
@@ -160,16 +170,21 @@ def _read_csv(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
     try:
         rows = list(reader)
     except csv.Error as err:
-        raise RecipientError(Problem(str(path), f"CSV cannot be read: {err}", f"row {reader.line_num}")) from err
+        raise RecipientError(Problem(str(path), N_("CSV cannot be read: {error}"), N_("row {row}"),
+                                     code="recipients.csv_invalid",
+                                     params={"error": str(err), "row": reader.line_num})) from err
     names = map_headers(path, rows[0], lookup)
     headers = renamed(rows[0], names)
     for number, cells in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
-            raise RecipientError(Problem(str(path), f"{len(cells)} cells but {len(names)} columns in the header",
-                                         f"row {number}", fix=f"check the {SEPARATORS[delimiter]} separators "
-                                         "in this row"))
+            fix = (N_("check the tab separators in this row") if delimiter == "\t"
+                   else N_("check the {separator} separators in this row"))
+            raise RecipientError(Problem(str(path), N_("{cells} cells but {columns} columns in the header"),
+                                         N_("row {row}"), fix=fix, code="recipients.csv_cells",
+                                         params={"cells": len(cells), "columns": len(names), "row": number,
+                                                 "separator": SEPARATORS[delimiter]}))
         yield RawRow(number, {name: cell for name, cell in zip(names, cells) if name}, headers)
 
 
@@ -180,7 +195,8 @@ def _read_xlsx(path: Path, sheet: str | None, lookup: Mapping[str, str]) -> tupl
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types for a damaged file
-        raise RecipientError(Problem(str(path), f"not a readable .xlsx workbook: {err}")) from err
+        raise RecipientError(Problem(str(path), N_("not a readable .xlsx workbook: {error}"),
+                                     code="recipients.xlsx_unreadable", params={"error": str(err)})) from err
     try:
         worksheet = _sheet(workbook, path, sheet)
         title: str = worksheet.title
@@ -206,9 +222,10 @@ def _sheet_note(path: Path, titles: list[str]) -> list[Problem]:
     if len(titles) < 2:
         return []
     others = ", ".join(map(repr, titles[1:]))
-    return [Problem(str(path), f"read sheet {titles[0]!r}, the first of {len(titles)} ({others} not read)",
-                    severity="note", fix="pick another with --sheet NAME or recipients: {file: …, sheet: NAME} "
-                    "in campaign.yaml")]
+    return [Problem(str(path), N_("read sheet {sheet!r}, the first of {count} ({others} not read)"),
+                    severity="note", fix=N_("pick another with --sheet NAME or recipients: {{file: …, sheet: NAME}} "
+                                            "in campaign.yaml"),
+                    code="recipients.first_sheet", params={"sheet": titles[0], "count": len(titles), "others": others})]
 
 
 def _sheet(workbook: Any, path: Path, name: str | None) -> Any:
@@ -225,9 +242,10 @@ def _sheet(workbook: Any, path: Path, name: str | None) -> Any:
     alike = [title for title in sheets if title.strip().casefold() == name.strip().casefold()]
     if len(alike) == 1:
         return sheets[alike[0]]
-    raise RecipientError(Problem(str(path), f"the workbook has no sheet {name!r}; its sheets: "
-                                 f"{', '.join(map(repr, sheets))}",
-                                 fix="use one of these names with --sheet or sheet: in campaign.yaml"))
+    raise RecipientError(Problem(str(path), N_("the workbook has no sheet {sheet!r}; its sheets: {sheets}"),
+                                 fix=N_("use one of these names with --sheet or sheet: in campaign.yaml"),
+                                 code="recipients.sheet_unknown",
+                                 params={"sheet": name, "sheets": ", ".join(map(repr, sheets))}))
 
 
 def _refuse_uncalculated(path: Path, sheet: str | None, names: list[str], empty: list[tuple[int, int]]) -> None:
@@ -246,9 +264,12 @@ def _refuse_uncalculated(path: Path, sheet: str | None, names: list[str], empty:
                     for col, cell in enumerate(cells) if isinstance(cell, str) and cell.startswith("=")}
     finally:
         workbook.close()
-    problems = [Problem(str(path), f"cell {get_column_letter(col + 1)}{number} holds the formula {formulas[number, col]}"
-                        " without a calculated value", f"row {number}", names[col],
-                        fix="open the workbook in Excel or LibreOffice Calc and save it, so the values are stored")
+    problems = [Problem(str(path), N_("cell {cell} holds the formula {formula} without a calculated value"),
+                        N_("row {row}"), names[col],
+                        fix=N_("open the workbook in Excel or LibreOffice Calc and save it, so the values are stored"),
+                        code="recipients.formula_uncalculated",
+                        params={"cell": f"{get_column_letter(col + 1)}{number}", "formula": formulas[number, col],
+                                "row": number})
                 for number, col in empty if (number, col) in formulas]
     if problems:
         raise RecipientError(problems)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_
 from wir_letters.inputs._cells import apply_types, cell_value, with_aliases
 from wir_letters.inputs._headers import header_lookup
 from wir_letters.inputs._readers import read_any, text
@@ -40,11 +41,13 @@ def read_table(file: Path, sheet: str | None, types: Mapping[str, str], known: C
         rid = text(raw.cells.get("id"))
         problems += list(apply_types(file, raw.number, row, types, {}, builtin))
         if not rid:
-            problems.append(Problem(place, "is empty", f"row {raw.number}", "id",
-                                    fix="give each table row the id of its recipient"))
+            problems.append(Problem(place, N_("is empty"), N_("row {row}"), "id",
+                                    fix=N_("give each table row the id of its recipient"),
+                                    code="table.id_empty", params={"row": raw.number}))
         elif rid not in known:
-            problems.append(Problem(place, f"id {rid!r} is not in the recipient list", f"row {raw.number}", "id",
-                                    fix="use an id from the recipient list, or delete the row"))
+            problems.append(Problem(place, N_("id {value!r} is not in the recipient list"), N_("row {row}"), "id",
+                                    fix=N_("use an id from the recipient list, or delete the row"),
+                                    code="table.id_unknown", params={"row": raw.number, "value": rid}))
         else:
             grouped.setdefault(rid, []).append(row)
     return grouped, problems

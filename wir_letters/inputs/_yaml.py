@@ -1,7 +1,9 @@
-"""Reading the YAML files of a mailing (campaign.yaml, recipient lists, tables) with one error message."""
+"""The YAML files of a mailing (campaign.yaml, recipient lists, tables): reading them with one error
+message, and turning pydantic's validation errors about their keys into translatable problems."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,8 @@ import yaml
 
 from wir_letters.errors import InputError, Problem
 from wir_letters.files import load_yaml
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase, ValueProblem
 
 
 def read_yaml(path: Path, error: type[InputError]) -> Any:
@@ -24,4 +28,89 @@ def read_yaml(path: Path, error: type[InputError]) -> Any:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise error(Problem(str(path), f"not valid UTF-8 YAML: {err}")) from err
+        raise error(Problem(str(path), N_("not valid UTF-8 YAML: {error}"), code="yaml.invalid",
+                            params={"error": str(err)})) from err
+
+
+# pydantic error type -> (our English template, the same as pydantic's message; the code after "campaign.")
+_REASONS: Mapping[str, tuple[str, str]] = {
+    "string_type": (N_("Input should be a valid string"), "wrong_type"),
+    "dict_type": (N_("Input should be a valid dictionary"), "wrong_type"),
+    "list_type": (N_("Input should be a valid list"), "wrong_type"),
+    "model_type": (N_("Input should be a valid dictionary or instance of {class_name}"), "wrong_type"),
+    "path_type": (N_("Input is not a valid path for {class_name}"), "wrong_type"),
+    "int_type": (N_("Input should be a valid integer"), "not_a_number"),
+    "int_parsing": (N_("Input should be a valid integer, unable to parse string as an integer"), "not_a_number"),
+    "int_from_float": (N_("Input should be a valid integer, got a number with a fractional part"), "not_a_number"),
+    "float_type": (N_("Input should be a valid number"), "not_a_number"),
+    "float_parsing": (N_("Input should be a valid number, unable to parse string as a number"), "not_a_number"),
+    "finite_number": (N_("Input should be a finite number"), "not_a_number"),
+    "bool_type": (N_("Input should be a valid boolean"), "not_a_boolean"),
+    "bool_parsing": (N_("Input should be a valid boolean, unable to interpret input"), "not_a_boolean"),
+    "date_type": (N_("Input should be a valid date"), "not_a_date"),
+    "date_parsing": (N_("Input should be a valid date in the format YYYY-MM-DD, {error}"), "not_a_date"),
+    "date_from_datetime_parsing": (N_("Input should be a valid date or datetime, {error}"), "not_a_date"),
+    "date_from_datetime_inexact": (N_("Datetimes provided to dates should have zero time - e.g. be exact dates"),
+                                   "not_a_date"),
+    "greater_than": (N_("Input should be greater than {gt}"), "out_of_range"),
+    "greater_than_equal": (N_("Input should be greater than or equal to {ge}"), "out_of_range"),
+    "less_than": (N_("Input should be less than {lt}"), "out_of_range"),
+    "less_than_equal": (N_("Input should be less than or equal to {le}"), "out_of_range"),
+    "string_pattern_mismatch": (N_("String should match pattern '{pattern}'"), "pattern_mismatch"),
+}
+_SHORT = {  # (error type, one?) -> template
+    ("string_too_short", True): N_("String should have at least {min_length} character"),
+    ("string_too_short", False): N_("String should have at least {min_length} characters"),
+    ("too_short", True): N_("List should have at least {min_length} item after validation, not {actual_length}"),
+    ("too_short", False): N_("List should have at least {min_length} items after validation, not {actual_length}"),
+}
+
+
+def validation_problem(file: str, error: Mapping[str, Any], secret: bool = False) -> Problem:
+    """One pydantic validation error as a Problem naming the key (``documents[0].template``).
+
+    Known error types get a template of our own (the same English as pydantic's message, so it can be
+    translated); others keep pydantic's English text. ``secret``: never show the value given (a password).
+    """
+    key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in error["loc"]).replace(".[", "[")
+    if error["type"] == "extra_forbidden":
+        return Problem(file, N_("unknown key"), field=key, fix=N_("check the spelling or remove it"),
+                       code="campaign.unknown_key")
+    if error["type"] == "missing":
+        return Problem(file, N_("required key is missing"), field=key, fix=N_("add it"), code="campaign.missing_key")
+    template, params, code = _reason(error)
+    if secret:  # as today: a value error without its "Value error, " prefix
+        return Problem(file, template, field=key, code=code, params=params)
+    if error["type"] == "value_error":
+        template, params = N_("Value error, {error}"), {"error": Phrase(template, params)}
+    return Problem(file, N_("{reason} (got {value!r})"), field=key, code=code,
+                   params={"reason": Phrase(template, params), "value": error.get("input")})
+
+
+def _reason(error: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
+    """The template, params and code of what pydantic found wrong (a value error: its cause);
+    pydantic's own text when the type is unknown."""
+    kind, ctx, msg = error["type"], dict(error.get("ctx") or {}), str(error["msg"])
+    if kind == "value_error":
+        cause = ctx.get("error")
+        if isinstance(cause, ValueProblem):
+            return cause.message, dict(cause.params), cause.code or "campaign.invalid_value"
+        return N_("{message}"), {"message": msg.removeprefix("Value error, ")}, "campaign.invalid_value"
+    template, code = _REASONS.get(kind, ("", "invalid_value"))
+    params = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in ctx.items()}
+    if kind == "literal_error":
+        choices, _, last = str(ctx.get("expected", "")).rpartition(" or ")
+        template, code = N_("Input should be {choices} or {last}") if choices else N_("Input should be {last}"), \
+            "not_allowed"
+        params = {"choices": choices, "last": last}
+    elif kind in ("string_too_short", "too_short"):
+        template, code = _SHORT[kind, params.get("min_length") == 1], "too_short"
+    elif kind == "path_type":
+        params = {"class_name": msg.removeprefix("Input is not a valid path for ")}
+    try:
+        same = bool(template) and template.format(**params) == msg
+    except (KeyError, IndexError, ValueError):
+        same = False
+    if not same:  # a message we do not know: keep pydantic's English
+        return N_("{message}"), {"message": msg}, f"campaign.{code}"
+    return template, params, f"campaign.{code}"

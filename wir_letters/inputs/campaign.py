@@ -11,12 +11,14 @@ from babel import Locale, UnknownLocaleError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from wir_letters.errors import CampaignError, Problem
+from wir_letters.i18n import N_
 from wir_letters.inputs._headers import header_key
-from wir_letters.inputs._yaml import read_yaml
+from wir_letters.inputs._yaml import read_yaml, validation_problem
 from wir_letters.inputs.letter_rules import LetterRules
 from wir_letters.inputs.mail_settings import (MailSettings, SmtpSettings, missing_mail_files,
                                               resolve_mail_paths)
 from wir_letters.inputs.recipients import Schema, TableSource
+from wir_letters.inputs.values import ValueProblem
 
 ColumnType = Literal["text", "boolean", "number", "date"]
 
@@ -147,7 +149,8 @@ class Campaign(BaseModel):
         keys = [header_key(c.header) for c in value.values() if c.header]
         twice = sorted({c.header for c in value.values() if c.header and keys.count(header_key(c.header)) > 1})
         if twice:
-            raise ValueError(f"the header(s) {', '.join(map(repr, twice))} are given for more than one column")
+            raise ValueProblem(N_("the header(s) {headers} are given for more than one column"),
+                               code="campaign.header_twice", headers=", ".join(map(repr, twice)))
         return value
 
     @field_validator("locale")
@@ -156,7 +159,8 @@ class Campaign(BaseModel):
         try:
             Locale.parse(value)
         except (ValueError, UnknownLocaleError) as err:
-            raise ValueError(f"unknown locale {value!r}; use e.g. de_DE or en_GB") from err
+            raise ValueProblem(N_("unknown locale {value!r}; use e.g. de_DE or en_GB"), code="campaign.locale_unknown",
+                               value=value) from err
         return value
 
     @property
@@ -184,16 +188,20 @@ def load_campaign(path: Path | str) -> Campaign:
     """
     path = Path(path).resolve()
     if not path.is_file():
-        raise CampaignError(Problem(str(path), "campaign file not found",
-                                    fix="pass -c PATH or run in the folder that holds campaign.yaml"))
+        raise CampaignError(Problem(str(path), N_("campaign file not found"),
+                                    fix=N_("pass -c PATH or run in the folder that holds campaign.yaml"),
+                                    code="campaign.not_found"))
     data = read_yaml(path, CampaignError)
     if not isinstance(data, dict):
-        raise CampaignError(Problem(str(path), "expected a mapping of keys (title, sender, documents, ...)"))
+        raise CampaignError(Problem(str(path), N_("expected a mapping of keys (title, sender, documents, ...)"),
+                                    code="campaign.not_a_mapping"))
     if "source" in data:
-        raise CampaignError(Problem(str(path), "unknown key", field="source", fix="remove it"))
+        raise CampaignError(Problem(str(path), N_("unknown key"), field="source", fix=N_("remove it"),
+                                    code="campaign.unknown_key"))
     if "sheet" in data:
-        raise CampaignError(Problem(str(path), "unknown key", field="sheet",
-                                    fix="write recipients: {file: LIST.xlsx, sheet: NAME}"))
+        raise CampaignError(Problem(str(path), N_("unknown key"), field="sheet",
+                                    fix=N_("write recipients: {{file: LIST.xlsx, sheet: NAME}}"),
+                                    code="campaign.unknown_key", params={"key": "sheet"}))
     data = _recipients_file(path, data)
     try:
         campaign = Campaign.model_validate({**_resolve_paths(data, path.parent), "source": path})
@@ -246,33 +254,22 @@ def _resolve_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 
 
 def _problem(path: Path, error: Any) -> Problem:
-    key = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in error["loc"])
-    key = key.replace(".[", "[")
-    if error["type"] == "extra_forbidden":
-        return Problem(str(path), "unknown key", field=key, fix="check the spelling or remove it")
-    if error["type"] == "missing":
-        return Problem(str(path), "required key is missing", field=key, fix="add it")
-    if error["loc"][:1] == ("smtp",):  # never echo what was given: it may hold a password
-        return Problem(str(path), str(error["msg"]).removeprefix("Value error, "), field=key)
-    return Problem(str(path), f"{error['msg']} (got {error.get('input')!r})", field=key)
+    # never echo what was given under smtp: it may hold a password
+    return validation_problem(str(path), error, secret=error["loc"][:1] == ("smtp",))
 
 
 def _check_files(campaign: Campaign) -> None:
-    problems = []
     src = str(campaign.source)
-    if not campaign.recipients.is_file():
-        problems.append(Problem(src, f"file not found: {campaign.recipients}", field="recipients"))
-    for i, doc in enumerate(campaign.documents):
-        if not doc.template.is_file():
-            problems.append(Problem(src, f"template not found: {doc.template}", field=f"documents[{i}].template"))
-    for name, table in campaign.tables.items():
-        if not table.file.is_file():
-            problems.append(Problem(src, f"table file not found: {table.file}", field=f"tables.{name}.file"))
-    for i, att in enumerate(campaign.attachments):
-        if not att.file.is_file():
-            problems.append(Problem(src, f"attachment not found: {att.file}", field=f"attachments[{i}].file"))
-    problems += [Problem(src, f"file not found: {path}", field=key) for key, path in
-                 missing_mail_files(campaign.mail, campaign.smtp)]
+    missing = [(N_("file not found: {path}"), "recipients", campaign.recipients)]
+    missing += [(N_("template not found: {path}"), f"documents[{i}].template", doc.template)
+                for i, doc in enumerate(campaign.documents)]
+    missing += [(N_("table file not found: {path}"), f"tables.{name}.file", table.file)
+                for name, table in campaign.tables.items()]
+    missing += [(N_("attachment not found: {path}"), f"attachments[{i}].file", att.file)
+                for i, att in enumerate(campaign.attachments)]
+    missing += [(N_("file not found: {path}"), key, path) for key, path in missing_mail_files(campaign.mail, campaign.smtp)]
+    problems = [Problem(src, message, field=key, code="campaign.file_not_found", params={"path": str(path)})
+                for message, key, path in missing if not path.is_file()]
     if problems:
         raise CampaignError(problems)
 
@@ -281,5 +278,6 @@ def _check_unique_ids(campaign: Campaign) -> None:
     ids = [doc.id for doc in campaign.documents]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise CampaignError(Problem(str(campaign.source), f"duplicate document id(s): {', '.join(duplicates)}",
-                                    field="documents", fix="give every document its own id"))
+        raise CampaignError(Problem(str(campaign.source), N_("duplicate document id(s): {ids}"),
+                                    field="documents", fix=N_("give every document its own id"),
+                                    code="campaign.document_id_duplicate", params={"ids": ", ".join(duplicates)}))

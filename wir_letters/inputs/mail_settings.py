@@ -11,6 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import ValueProblem
+
 PASSWORD_ENV = "WIR_LETTERS_SMTP_PASSWORD"
 KEYRING_SERVICE = "wir-letters"  # keyring set wir-letters USER@HOST
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
@@ -54,9 +57,10 @@ class SmtpSettings(BaseModel):
     @classmethod
     def _no_password(cls, data: Any) -> Any:
         if isinstance(data, dict) and "password" in data:
-            raise ValueError(f"never write the password into campaign.yaml; set the environment variable "
-                             f"{data.get('password_env', PASSWORD_ENV)} or store it in the system keyring "
-                             f"(keyring set {KEYRING_SERVICE} USER@HOST)")
+            raise ValueProblem(N_("never write the password into campaign.yaml; set the environment variable "
+                                  "{variable} or store it in the system keyring (keyring set {service} USER@HOST)"),
+                               code="smtp.password_in_campaign", variable=data.get("password_env", PASSWORD_ENV),
+                               service=KEYRING_SERVICE)
         return data
 
     @property

@@ -6,7 +6,10 @@ import re
 import string
 import unicodedata
 
+from typing import Any
+
 from wir_letters.errors import Problem
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient
 
@@ -33,25 +36,30 @@ def bundle_pattern_problem(campaign: Campaign, columns: set[str] | None) -> Prob
     try:
         parts = list(string.Formatter().parse(pattern))
     except ValueError as err:
-        return _pattern_problem(campaign, f"{pattern!r} is not a valid pattern: {err}")
+        return _pattern_problem(campaign, N_("{pattern!r} is not a valid pattern: {error}"), "invalid",
+                                pattern=pattern, error=str(err))
     literal = "".join(text for text, _, _, _ in parts)
     fields = [(name, spec, conversion) for _, name, spec, conversion in parts if name is not None]
     if "/" in literal or "\\" in literal or ".." in literal:
-        return _pattern_problem(campaign, f"{pattern!r} is a path; it must be a file name in the output folder")
+        return _pattern_problem(campaign, N_("{pattern!r} is a path; it must be a file name in the output folder"),
+                                "path", pattern=pattern)
     if not pattern.lower().endswith(".pdf"):
-        return _pattern_problem(campaign, f"{pattern!r} does not end in .pdf")
+        return _pattern_problem(campaign, N_("{pattern!r} does not end in .pdf"), "not_pdf", pattern=pattern)
     for name, spec, conversion in fields:
         if not re.fullmatch(r"[^.\[\]{}!:]+", name) or spec or conversion:
             shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            return _pattern_problem(campaign, f"{shown} is not allowed; use plain {{column}} fields")
+            return _pattern_problem(campaign, N_("{field} is not allowed; use plain {{column}} fields"), "field",
+                                    field=shown)
         if columns is not None and name not in columns:
-            return _pattern_problem(campaign, f"{{{name}}} is not a column of the recipient list")
+            return _pattern_problem(campaign, N_("{{{column}}} is not a column of the recipient list"),
+                                    "unknown_column", column=name)
     return None
 
 
-def _pattern_problem(campaign: Campaign, message: str) -> Problem:
+def _pattern_problem(campaign: Campaign, message: str, code: str, **params: Any) -> Problem:
     return Problem(str(campaign.source), message, field="output.bundle_name",
-                   fix='write a file name with columns of the recipient list, e.g. "{id}.pdf" or "{id}-{city}.pdf"')
+                   fix=N_('write a file name with columns of the recipient list, e.g. "{{id}}.pdf" or '
+                          '"{{id}}-{{city}}.pdf"'), code=f"bundle_name.{code}", params=params)
 
 
 _RESERVED = re.compile(r"^(CON|PRN|AUX|NUL|COM\d|LPT\d)(\.|$)", re.IGNORECASE)  # Windows device names

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any, Union
 
 from wir_letters.errors import Problem, RecipientError
-from wir_letters.inputs._cells import apply_types, bad_character, cell_value, pad_postcode, row_place, with_aliases
+from wir_letters.i18n import N_
+from wir_letters.inputs._cells import (apply_types, bad_character, cell_value, pad_postcode, row_place, row_where,
+                                       with_aliases)
 from wir_letters.inputs._headers import header_lookup, missing_problem
 from wir_letters.inputs._readers import RawRow as RawRow  # the rows validate_rows and check_rows take
 from wir_letters.inputs._readers import read_any, text
@@ -93,8 +95,13 @@ class Recipient:
 
     @property
     def place(self) -> str:
-        """Where the row stands, for error messages: ``row N (id)``."""
+        """Where the row stands, in the chosen language: ``row N (id)``."""
         return row_place(self.row, self.id)
+
+    @property
+    def where(self) -> tuple[str, dict[str, Any]]:
+        """Where the row stands as a Problem's ``where`` template and its params (``row {row} ({id})``)."""
+        return row_where(self.row, self.id)
 
 
 @dataclass(frozen=True)
@@ -198,9 +205,9 @@ def check_rows(path: Path, rows: list[RawRow], schema: Schema | None = None) -> 
     columns = set(found)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if not rows:
-        raise RecipientError(Problem(str(path), "no recipients", where="header",
-                                     fix=f"add a header row with at least {', '.join(REQUIRED_COLUMNS)}, "
-                                     "then one row per recipient"))
+        raise RecipientError(Problem(str(path), N_("no recipients"), where=N_("header"),
+                                     fix=N_("add a header row with at least {columns}, then one row per recipient"),
+                                     code="recipients.empty", params={"columns": ", ".join(REQUIRED_COLUMNS)}))
     if missing:  # the columns are unknown: no checks of template tags against them (no cascade)
         raise RecipientError(missing_problem(path, missing, found))
     aliases = {header: column for row in rows for column, header in row.headers.items() if header not in columns}
@@ -233,30 +240,37 @@ def _row_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Pro
 
 
 def _cell_problems(recipient: Recipient, seen: Mapping[str, int]) -> Iterator[Problem]:
-    file, where, fields = str(recipient.source), recipient.place, recipient.fields
+    file, fields = str(recipient.source), recipient.fields
+    where, place = recipient.where
     for column, value in fields.items():
         bad = bad_character(value)
         if bad is not None:
-            yield Problem(file, f"contains the control character U+{ord(bad):04X}, which Word documents cannot "
-                          "hold", where, column, fix="delete it from the cell (it is often invisible)")
+            yield Problem(file, N_("contains the control character U+{codepoint}, which Word documents cannot hold"),
+                          where, column, fix=N_("delete it from the cell (it is often invisible)"),
+                          code="recipient.control_character", params={**place, "codepoint": f"{ord(bad):04X}"})
     for column in REQUIRED_COLUMNS:
         if not fields[column]:
-            yield Problem(file, "is empty", where, column, fix=f"fill in the {column}")
+            yield Problem(file, N_("is empty"), where, column, fix=N_("fill in the {column}"),
+                          code="recipient.required_empty", params={**place, "column": column})
     rid = fields["id"]
     if rid and not SAFE_ID.match(rid):
-        fix = "use lower-case letters, digits and '-' only, e.g. 'landkreis-fulda'"
-        yield Problem(file, f"id {rid!r} is not safe as a file name", where, "id", fix)
+        yield Problem(file, N_("id {value!r} is not safe as a file name"), where, "id",
+                      fix=N_("use lower-case letters, digits and '-' only, e.g. 'landkreis-fulda'"),
+                      code="recipient.id_unsafe", params={**place, "value": rid})
     if rid in seen:
-        yield Problem(file, f"duplicate id {rid!r}, first used in row {seen[rid]}", where, "id",
-                      fix="give every recipient its own id")
+        yield Problem(file, N_("duplicate id {value!r}, first used in row {first_row}"), where, "id",
+                      fix=N_("give every recipient its own id"), code="recipient.id_duplicate",
+                      params={**place, "value": rid, "first_row": seen[rid]})
     postcode = fields["postcode"]
     if postcode and not POSTCODE.match(postcode):
-        yield Problem(file, f"postcode {postcode!r} is not five digits", where, "postcode",
-                      fix="write the German postcode as five digits, e.g. 07548")
+        yield Problem(file, N_("postcode {value!r} is not five digits"), where, "postcode",
+                      fix=N_("write the German postcode as five digits, e.g. 07548"),
+                      code="recipient.postcode_invalid", params={**place, "value": postcode})
     for email in split_addresses(fields["email"]):
         if not EMAIL.match(email):
-            yield Problem(file, f"e-mail address {email!r} is not valid", where, "email",
-                          fix="write it as name@domain.de, without spaces or a display name; separate several with ;")
+            yield Problem(file, N_("e-mail address {value!r} is not valid"), where, "email",
+                          fix=N_("write it as name@domain.de, without spaces or a display name; separate several with ;"),
+                          code="recipient.email_invalid", params={**place, "value": email})
 
 
 def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
@@ -269,8 +283,9 @@ def attach_tables(listed: RecipientList, schema: Schema) -> RecipientList:
     known = {r.id for r in listed.recipients} | {p.recipient for p in listed.problems if p.recipient}
     for name, source in schema.tables.items():
         if name in listed.columns:
-            problems.append(Problem(str(listed.source), f"the table '{name}' has the name of a column",
-                                    field=name, fix="rename the table under tables: in campaign.yaml"))
+            problems.append(Problem(str(listed.source), N_("the table '{table}' has the name of a column"),
+                                    field=name, fix=N_("rename the table under tables: in campaign.yaml"),
+                                    code="recipients.table_name_taken", params={"table": name}))
             continue
         tables[name], found = read_table(source.file, source.sheet, source.types, known, BUILTIN_COLUMNS)
         problems += found

@@ -26,6 +26,7 @@ from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest, ManifestEntry
 from wir_letters.documents.german import address_lines
 from wir_letters.files import sha256_file, write_atomic
+from wir_letters.i18n import N_, render
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient, read_recipients
 
@@ -34,12 +35,12 @@ XLSX_NAME, CSV_NAME = "versandliste.xlsx", "versandliste.csv"
 Sort = Literal["list", "postcode"]
 Cell = Union[str, int, dt.date]
 
-HEADERS = ["Nr.", "ID", "Anschrift", "PLZ", "Ort", "E-Mail", "Dokumente", "Seiten", "Blätter", "Datum",
-           "SHA-256", "Status"]
-_ADDRESS_COLUMN = HEADERS.index("Anschrift") + 1  # 1-based, as openpyxl counts
+HEADERS = [N_("No."), "ID", N_("Address"), N_("Postcode"), N_("City"), N_("E-mail"), N_("Documents"), N_("Pages"),
+           N_("Sheets"), N_("Date"), "SHA-256", N_("State")]  # shown translated: see headers()
+_ADDRESS_COLUMN, _DATE_COLUMN = 3, 10  # 1-based, as openpyxl counts
 _MAX_WIDTH = 70
 
-BUILT, FAILED, NOT_BUILT = "built", "failed", "not built"
+BUILT, FAILED, NOT_BUILT = N_("built"), N_("failed"), N_("not built")
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class PrintItem:
             return ""
         if self.entry is not None and self.entry.error is not None:
             return self.entry.error
-        return "not built yet: run wir-letters build"
+        return render(N_("not built yet: run wir-letters build"))
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,11 @@ class DispatchList:
     xlsx: Path
     csv: Path
     items: list[PrintItem]
+
+
+def headers() -> list[str]:
+    """The dispatch list's column headings in the chosen language (German: Nr., Anschrift, PLZ …)."""
+    return [render(header) for header in HEADERS]
 
 
 def print_folder(campaign: Campaign, out: Path | None = None) -> Path:
@@ -113,7 +119,7 @@ def dispatch_rows(campaign: Campaign, items: Sequence[PrintItem]) -> list[list[C
             number, item.recipient.id, "\n".join(address_lines(fields, campaign.letter_rules)),
             fields.get("postcode", ""), fields.get("city", ""), fields.get("email", ""),
             ", ".join(titles + (attachments if titles else [])), item.pages, math.ceil(item.pages / 2),
-            campaign.date, sha256_file(item.bundle) if item.bundle is not None else "", item.state,
+            campaign.date, sha256_file(item.bundle) if item.bundle is not None else "", render(item.state),
         ])
     return rows
 
@@ -138,7 +144,7 @@ def _text(recipient: Recipient, column: str) -> str:
 def _csv(rows: Sequence[Sequence[Cell]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
+    writer.writerow(headers())
     for row in rows:
         writer.writerow([cell.strftime("%d.%m.%Y") if isinstance(cell, dt.date) else cell for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
@@ -149,17 +155,17 @@ def _xlsx(rows: Sequence[Sequence[Cell]]) -> bytes:
     sheet = workbook.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = "Versandliste"
-    sheet.append(HEADERS)
+    sheet.append(headers())
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
-    date_column = HEADERS.index("Datum") + 1
+    date_column = _DATE_COLUMN
     for (cell,) in sheet.iter_rows(min_row=2, min_col=date_column, max_col=date_column):
         cell.number_format = "DD.MM.YYYY"
     for (cell,) in sheet.iter_rows(min_row=2, min_col=_ADDRESS_COLUMN, max_col=_ADDRESS_COLUMN):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, header in enumerate(HEADERS, start=1):
+    for column, header in enumerate(headers(), start=1):
         lengths = [len(line) for row in rows for line in _shown(row[column - 1]).splitlines()]
         width = max([len(header), *lengths]) + 2
         sheet.column_dimensions[get_column_letter(column)].width = min(width, _MAX_WIDTH)

@@ -14,6 +14,7 @@ from pathlib import Path
 from wir_letters.builder.build import build
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.results import BuildResult
+from wir_letters.i18n import N_
 from wir_letters.errors import InputError, Problem
 from wir_letters.files import write_atomic
 from wir_letters.inputs.campaign import Campaign
@@ -46,8 +47,9 @@ def preview(campaign: Campaign, recipient_id: str, *, out: Path | None = None, d
     result = build(campaign, out=out, only=[recipient_id])
     built = result.results[0]
     if not built.ok or built.bundle is None:
-        raise InputError(Problem(str(campaign.source), f"the recipient cannot be built: {built.error}",
-                                 where=f"recipient {recipient_id}", fix="run wir-letters check, then build"))
+        raise InputError(Problem(str(campaign.source), N_("the recipient cannot be built: {error}"),
+                                 N_("recipient {id}"), fix=N_("run wir-letters check, then build"),
+                                 code="preview.build_failed", params={"error": built.error, "id": recipient_id}))
     pdf = _chosen_pdf(campaign, built.bundle, built.documents, document)
     folder = OutputLayout.of(campaign, out).out / PREVIEW_DIR / recipient_id
     images = render_pages(pdf, folder, document or "bundle", page)
@@ -58,8 +60,9 @@ def _chosen_pdf(campaign: Campaign, bundle: Path, documents: dict[str, Path], do
     if document is None:
         return bundle
     if document not in documents:
-        raise InputError(Problem(str(campaign.source), f"this recipient gets no document {document!r}",
-                                 field="--document", fix=f"use one of: {', '.join(documents) or '(none)'}"))
+        raise InputError(Problem(str(campaign.source), N_("this recipient gets no document {document!r}"),
+                                 field="--document", fix=N_("use one of: {documents}"), code="preview.unknown_document",
+                                 params={"document": document, "documents": ", ".join(documents) or "-"}))
     return documents[document]
 
 
@@ -74,8 +77,9 @@ def render_pages(pdf: Path, folder: Path, stem: str, page: int | None = None) ->
     """
     count, made = rasters(pdf, [page] if page is not None else None, dpi=RESOLUTION, gray=False)
     if page is not None and not made:
-        raise InputError(Problem(str(pdf), f"page {page} does not exist; the PDF has {count} pages", field="--page",
-                                 fix=f"use a page from 1 to {count}"))
+        raise InputError(Problem(str(pdf), N_("page {page} does not exist; the PDF has {count} pages"), field="--page",
+                                 fix=N_("use a page from 1 to {count}"), code="preview.no_such_page",
+                                 params={"page": page, "count": count}))
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob(f"{stem}-*.png"):
         old.unlink()

@@ -23,11 +23,12 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ContentStream, DictionaryObject, NameObject
 
 from wir_letters.files import write_atomic
+from wir_letters.i18n import N_, language, render
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.names import safe_file_name
 from wir_letters.outputs.dispatch import DispatchList, PrintItem, Sort, collect, print_folder, write_dispatch_list
 
-BLANK_MARK = "Leerseite"
+BLANK_MARK = N_("Blank page")  # printed translated ("Leerseite") at the foot of an added back side
 A4 = (595.0, 842.0)  # points
 _MAX_MISSING_LINES = 40  # the cover page names at most this many missing recipients
 
@@ -99,26 +100,28 @@ def _even(pages: int) -> int:
 
 def _cover_lines(campaign: Campaign, recipients: int, pages: int, missing: Sequence[PrintItem],
                  sort: Sort) -> list[str]:
+    day = campaign.date.strftime("%d.%m.%Y" if language() == "de" else "%Y-%m-%d")
     lines = [
-        f"Druckauftrag: {campaign.title}",
-        f"Datum: {campaign.date.strftime('%d.%m.%Y')}",
+        render(N_("Print run: {title}"), {"title": campaign.title}),
+        render(N_("Date: {date}"), {"date": day}),
         "",
-        f"Empfänger: {recipients}",
-        f"Blätter (beidseitig): {(pages + 1) // 2}",
-        f"Seiten: {pages}",
-        "Reihenfolge: " + ("nach Postleitzahl" if sort == "postcode" else "wie in der Empfängerliste"),
+        render(N_("Recipients: {count}"), {"count": recipients}),
+        render(N_("Sheets (both sides): {count}"), {"count": (pages + 1) // 2}),
+        render(N_("Pages: {count}"), {"count": pages}),
+        render(N_("Order: by postcode") if sort == "postcode" else N_("Order: as in the recipient list")),
     ]
     if missing:
-        lines += ["", f"Fehlen ({len(missing)}, kein vollständiges Bündel):"]
+        lines += ["", render(N_("Missing ({count}, no complete bundle):"), {"count": len(missing)})]
         lines += [f"  {item.recipient.id}: {item.recipient.name}" for item in missing[:_MAX_MISSING_LINES]]
         if len(missing) > _MAX_MISSING_LINES:
-            lines.append(f"  ... und {len(missing) - _MAX_MISSING_LINES} weitere (siehe versandliste.xlsx)")
+            lines.append(render(N_("  ... and {count} more (see versandliste.xlsx)"),
+                                {"count": len(missing) - _MAX_MISSING_LINES}))
     return lines
 
 
 def _blank_page(writer: PdfWriter, size: tuple[float, float]) -> None:
     """A blank back side, marked "Leerseite" in small print at its foot."""
-    _text_page(writer, size, [BLANK_MARK], font_size=7, top=False)
+    _text_page(writer, size, [render(BLANK_MARK)], font_size=7, top=False)
 
 
 def _text_page(writer: PdfWriter, size: tuple[float, float], lines: Sequence[str], font_size: float = 11,

@@ -31,7 +31,8 @@ from wir_letters.files import write_text_atomic
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import read_recipients
 from wir_letters.errors import WirLettersError
-from wir_letters.outputs._report_html import DETAIL, INDEX
+from wir_letters.i18n import N_, language
+from wir_letters.outputs._report_html import DETAIL, INDEX, report_environment
 from wir_letters.files import sha256_file
 from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages
 
@@ -39,11 +40,12 @@ REPORT_NAME = "index.html"
 REPORT_DIR = "_report"  # inside the output folder: detail pages and images
 IMAGE_DIR = "img"  # inside REPORT_DIR
 
-BUILT, UP_TO_DATE, FAILED, REMOVED, NOT_IN_BUILD = "built", "up to date", "failed", "removed", "not in this build"
-STATES = (BUILT, UP_TO_DATE, FAILED, REMOVED, NOT_IN_BUILD)
-FAILED_FIX = ("Fix the cause named here (template, row or LibreOffice), then run "
-              "'wir-letters build --retry-failed'; 'wir-letters status' shows why a recipient is rebuilt.")
-REMOVED_FIX = "No longer in the recipient list; its outputs were kept."
+BUILT, UP_TO_DATE, FAILED = N_("built"), N_("up to date"), N_("failed")
+REMOVED, NOT_IN_BUILD = N_("removed"), N_("not in this build")
+STATES = (BUILT, UP_TO_DATE, FAILED, REMOVED, NOT_IN_BUILD)  # machine values; the page shows them translated
+FAILED_FIX = N_("Fix the cause named here (template, row or LibreOffice), then run "
+                "'wir-letters build --retry-failed'; 'wir-letters status' shows why a recipient is rebuilt.")
+REMOVED_FIX = N_("No longer in the recipient list; its outputs were kept.")
 
 
 @dataclass
@@ -103,12 +105,12 @@ def write_report(result: BuildResult, campaign: Campaign, *, today: dt.date | No
     manifest = Manifest.load(layout.manifest)
     images = PageImages(layout.out / REPORT_DIR / IMAGE_DIR)
     rows = _rows(result, manifest, campaign, layout)
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    env = report_environment()
     _details(rows, manifest, campaign, layout, images, env)
     counts = Counter(row.state for row in rows)
-    page = env.from_string(INDEX).render(
+    page = env.get_template(INDEX).render(
         campaign=campaign, rows=rows, counts=[(s, counts[s]) for s in STATES if counts[s]], states=STATES,
-        today=(today or dt.date.today()).strftime("%d.%m.%Y"), total=len(rows),
+        today=_day(today or dt.date.today()), campaign_date=_day(campaign.date), total=len(rows),
         warnings=[*result.warnings, *(str(p) for p in result.rejected)], thumb_width=THUMB_WIDTH)
     path = layout.out / REPORT_NAME
     _write(path, page)
@@ -150,7 +152,7 @@ def _details(rows: list[Row], manifest: Manifest, campaign: Campaign, layout: Ou
              env: jinja2.Environment) -> None:
     """Write ``_report/<id>.html`` (every page) and set the thumbnail of each recipient with outputs."""
     attachments = _attachments(campaign, images)
-    detail = env.from_string(DETAIL)
+    detail = env.get_template(DETAIL)
     for row in rows:
         entry = manifest.get(row.id) if row.state not in (FAILED, REMOVED) and row.bundle else None
         if entry is None:
@@ -162,6 +164,11 @@ def _details(rows: list[Row], manifest: Manifest, campaign: Campaign, layout: Ou
         row.detail = f"{REPORT_DIR}/{quote(row.id)}.html"
         html = detail.render(row=row, pages=pages, campaign=campaign, up="../")
         _write(layout.out / REPORT_DIR / f"{row.id}.html", html)
+
+
+def _day(day: dt.date) -> str:
+    """A date as the page's language writes it: 16.01.2017, or 2017-01-16."""
+    return day.strftime("%d.%m.%Y" if language() == "de" else "%Y-%m-%d")
 
 
 def _state(recipient: RecipientResult) -> str:

@@ -19,6 +19,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -30,8 +33,9 @@ ALPHABET = "".join(map(chr, range(0x20, 0x7F))) + "".join(map(chr, range(0xA0, 0
     "–—‘’‚“”„…•€†‡‰‹›™§·−≤≥≈≠∙■□▪►✓"
 LIGATURES = ["fi", "fl", "ff", "ffi", "ffl", "ft", "tt"]
 ALLOWED_FIELDS = {"PAGE", "NUMPAGES"}
-_UNSAFE = {"footnoteReference": "footnotes", "endnoteReference": "endnotes", "commentReference": "comments",
-           "commentRangeStart": "comments", "altChunk": "embedded documents", "subDoc": "subdocuments"}
+_UNSAFE = {"footnoteReference": N_("footnotes"), "endnoteReference": N_("endnotes"),
+           "commentReference": N_("comments"), "commentRangeStart": N_("comments"),
+           "altChunk": N_("embedded documents"), "subDoc": N_("subdocuments")}
 
 
 @dataclass
@@ -47,14 +51,14 @@ class Letter:
 
 
 def read_letter(path: Path) -> Letter:
-    """Read ``path``; ``reason`` says why it must be converted alone (empty: it can merge)."""
+    """Read ``path``; ``reason`` says why it must be converted alone (empty: it can merge), as a ``Phrase``."""
     letter = Letter(path)
     try:
         with zipfile.ZipFile(path) as archive:
             letter.parts = {info.filename: archive.read(info) for info in archive.infolist()}
         letter.reason = _check(letter)
     except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError, ValueError) as err:
-        letter.reason = f"not readable as a Word document ({type(err).__name__})"
+        letter.reason = Phrase(N_("not readable as a Word document ({kind})"), {"kind": type(err).__name__})
     return letter
 
 
@@ -64,7 +68,7 @@ def _check(letter: Letter) -> str:
     letter.own = ["word/" + rel.get("Target", "") for rel in rels.iterfind("p:Relationship", NS)
                   if rel.get("Type") in HEADER_FOOTER]
     if any(name not in parts for name in letter.own):
-        return "a header or footer outside the package"
+        return Phrase(N_("a header or footer outside the package"))
     shared = sorted(name for name in parts if name != DOCUMENT and name not in letter.own)
     digest = hashlib.sha256()
     for name in shared:
@@ -82,28 +86,28 @@ def _check(letter: Letter) -> str:
 def _unsafe_elements(letter: Letter, printed: list[etree._Element]) -> str:
     for tag, what in _UNSAFE.items():
         if any(root.find(f".//w:{tag}", NS) is not None for root in printed):
-            return f"it has {what}"
+            return Phrase(N_("it has {what}"), {"what": Phrase(what)})
     if any(root.find(".//w:hyperlink[@w:anchor]", NS) is not None for root in printed):
-        return "it links to a bookmark"
+        return Phrase(N_("it links to a bookmark"))
     return ""
 
 
 def _sections(letter: Letter, printed: list[etree._Element]) -> str:
     body = printed[0].find("w:body", NS)
     if body is None or len(body) < 2 or body[-1].tag != f"{{{W}}}sectPr":
-        return "it has no final section properties"
+        return Phrase(N_("it has no final section properties"))
     if body.find(".//w:pPr/w:sectPr", NS) is not None:
-        return "it has several sections"
+        return Phrase(N_("it has several sections"))
     kind = body[-1].find("w:type", NS)
     if kind is not None and kind.get(f"{{{W}}}val") != "nextPage":
-        return f"its section starts as '{kind.get(f'{{{W}}}val')}'"
+        return Phrase(N_("its section starts as '{start}'"), {"start": kind.get(f"{{{W}}}val")})
     if body[-2].tag != f"{{{W}}}p":
-        return "it ends with a table"
+        return Phrase(N_("it ends with a table"))
     if body[-1].find("w:titlePg", NS) is not None:
-        return "its first page differs from the others (LibreOffice 7.4 loses that after a section break)"
+        return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
     if any(root.find(".//w:framePr", NS) is not None or root.find(".//w:tblpPr", NS) is not None
            or root.find(".//{*}anchor", NS) is not None for root in printed):
-        return "it has positioned frames, tables or pictures"
+        return Phrase(N_("it has positioned frames, tables or pictures"))
     return ""
 
 
@@ -118,10 +122,10 @@ def _fields(letter: Letter, printed: list[etree._Element]) -> str:
     names = {name for root in printed for name in field_names(root)}
     other = sorted(names - ALLOWED_FIELDS)
     if other:
-        return f"it has the field {other[0]}"
+        return Phrase(N_("it has the field {field}"), {"field": other[0]})
     letter.numpages = "NUMPAGES" in names
     if letter.numpages and any(len(field_names(root)) != _plain_fields(root) for root in printed):
-        return "its NUMPAGES field has switches or is nested"
+        return Phrase(N_("its NUMPAGES field has switches or is nested"))
     return ""
 
 
@@ -140,10 +144,10 @@ def _plain_fields(root: etree._Element) -> int:
 def _characters(letter: Letter, printed: list[etree._Element]) -> str:
     text = {ch for root in printed for node in root.iter(f"{{{W}}}t") for ch in node.text or ""}
     if any(root.find(".//w:sym", NS) is not None for root in printed):
-        return "it has symbol characters"
+        return Phrase(N_("it has symbol characters"))
     outside = sorted(text - set(ALPHABET))
     if outside:
-        return "characters outside the shared font set: " + "".join(outside[:5])
+        return Phrase(N_("characters outside the shared font set: {characters}"), {"characters": "".join(outside[:5])})
     return ""
 
 
@@ -168,5 +172,5 @@ def _numbering(parts: dict[str, bytes], document: etree._Element) -> str:
             formats = [fmt.get(f"{{{W}}}val") for level in numbering.iterfind("w:abstractNum", NS)
                        if level.get(f"{{{W}}}abstractNumId") == wanted for fmt in level.iterfind(".//w:numFmt", NS)]
             if not formats or any(fmt not in ("bullet", "none") for fmt in formats):
-                return "it has a numbered list"
+                return Phrase(N_("it has a numbered list"))
     return ""

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from wir_letters.errors import ConverterFailed, DiskFull
+from wir_letters.i18n import N_, render
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._soffice import SofficeRun
 
 
@@ -25,24 +27,30 @@ def check_space(sources: Iterable[Path], folders: Iterable[Path], min_free: int)
 def converter_failed(soffice: str, canary: SofficeRun) -> ConverterFailed:
     """The error for a LibreOffice that could not convert even a blank document (``canary``)."""
     return ConverterFailed(
-        f"LibreOffice ({soffice}) could not convert even a blank test document "
-        f"({_ending(canary)}), so the documents are not to blame. Try it by hand: "
-        f"'{soffice} --headless --convert-to pdf x.docx' with any Word file x.docx; check the "
-        "LibreOffice installation, WIR_LETTERS_SOFFICE (it may name the wrong program) and free disk space")
+        N_("LibreOffice ({soffice}) could not convert even a blank test document "
+           "({ending}), so the documents are not to blame. Try it by hand: "
+           "'{soffice} --headless --convert-to pdf x.docx' with any Word file x.docx; check the "
+           "LibreOffice installation, WIR_LETTERS_SOFFICE (it may name the wrong program) and free disk space"),
+        code="libreoffice.broken", soffice=soffice, ending=_ending(canary))
 
 
 def failure_text(source: Path, run: SofficeRun, limit: float) -> str:
-    """Why ``source`` has no PDF after ``run``, its retry (``limit``: the progress timeout)."""
+    """Why ``source`` has no PDF after ``run``, its retry (``limit``: the progress timeout), in the
+    chosen language (it becomes the recipient's error)."""
     if run.timed_out:
-        return (f"LibreOffice stopped making progress converting {source} (nothing for {limit:.0f} s), "
-                "twice; open the document in Word to check it, or raise --timeout")
+        return render(N_("LibreOffice stopped making progress converting {source} (nothing for {seconds} s), "
+                         "twice; open the document in Word to check it, or raise --timeout"),
+                      {"source": source, "seconds": f"{limit:.0f}"})
     if run.returncode not in (0, None):
-        return (f"LibreOffice crashed (exit code {run.returncode}) converting {source}, twice; "
-                f"open {source.name} in Word or LibreOffice to check it")
-    return f"LibreOffice could not convert {source} (the document may be damaged); open it in Word to check it"
+        return render(N_("LibreOffice crashed (exit code {code}) converting {source}, twice; "
+                         "open {name} in Word or LibreOffice to check it"),
+                      {"code": run.returncode, "source": source, "name": source.name})
+    return render(N_("LibreOffice could not convert {source} (the document may be damaged); open it in Word to "
+                     "check it"), {"source": source})
 
 
-def _ending(run: SofficeRun) -> str:
+def _ending(run: SofficeRun) -> Phrase:
     if run.timed_out:
-        return "it stopped making progress"
-    return f"exit code {run.returncode}" if run.returncode else "it ended without making a PDF"
+        return Phrase(N_("it stopped making progress"))
+    return Phrase(N_("exit code {code}"), {"code": run.returncode}) if run.returncode \
+        else Phrase(N_("it ended without making a PDF"))

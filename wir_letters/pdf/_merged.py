@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._docx_merge import merged_docx
 from wir_letters.pdf._docx_parts import Letter, read_letter
 from wir_letters.pdf._pdf_split import split_merged
@@ -54,7 +56,7 @@ class Outcome(Generic[J]):
 
     done: dict[J, bytes] = field(default_factory=dict)
     again: list[tuple[J, Letter, int, bool]] = field(default_factory=list)  # job, letter, count, alone in a group
-    alone: dict[J, str] = field(default_factory=dict)  # job -> why it is converted alone
+    alone: dict[J, str] = field(default_factory=dict)  # job -> why it is converted alone (a Phrase)
 
 
 def plan(jobs: Sequence[J], pages_seen: dict[str, int]) -> tuple[list[Group[J]], dict[J, str]]:
@@ -105,7 +107,8 @@ def settle(group: Group[J], pdf: bytes | None, last_try: bool, pages_seen: dict[
     outcome: Outcome[J] = Outcome()
     pieces = split_merged(pdf, len(group.jobs)) if pdf is not None else None
     if pieces is None:
-        why = "the merged conversion made no PDF" if pdf is None else "the merged PDF lacks its letter marks"
+        why = Phrase(N_("the merged conversion made no PDF") if pdf is None
+                     else N_("the merged PDF lacks its letter marks"))
         outcome.alone.update((job, why) for job in group.jobs)
         return outcome
     for job, letter, count, piece in zip(group.jobs, group.letters, group.counts, pieces):
@@ -115,8 +118,8 @@ def settle(group: Group[J], pdf: bytes | None, last_try: bool, pages_seen: dict[
         if piece.pure and not wrong_count:
             outcome.done[job] = piece.data
         elif last_try or (not piece.pure and len(group.jobs) == 1):
-            outcome.alone[job] = ("its page count changed with NUMPAGES filled in" if piece.pure else
-                                  "it prints glyphs beyond the shared font set")
+            outcome.alone[job] = Phrase(N_("its page count changed with NUMPAGES filled in") if piece.pure else
+                                        N_("it prints glyphs beyond the shared font set"))
         else:
             outcome.again.append((job, letter, piece.pages if wrong_count else count, not piece.pure))
     return outcome

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from wir_letters.errors import ConverterMissing
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
 
-INSTALL_HINT = (
-    "install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
-    "or set WIR_LETTERS_SOFFICE to the soffice program"
-)
+INSTALL_HINT = N_("install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
+                  "or set WIR_LETTERS_SOFFICE to the soffice program")  # an English template, shown translated
 RESTART = 81  # soffice.bin asks to be started again (a first start with a new profile does)
 MAX_STARTS = 3  # soffice.bin starts per call, restarts included
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -40,7 +40,8 @@ def find_soffice() -> str:
         found = shutil.which(name)
         if found:
             return found
-    raise ConverterMissing(f"LibreOffice not found ({', '.join(candidates)}): {INSTALL_HINT}")
+    raise ConverterMissing(N_("LibreOffice not found ({programs}): {hint}"), code="libreoffice.not_found",
+                           programs=", ".join(candidates), hint=Phrase(INSTALL_HINT))
 
 
 def office_program(soffice: str) -> tuple[str, bool]:
@@ -111,7 +112,8 @@ class Soffice:
                                        stderr=subprocess.DEVNULL, start_new_session=True, env=env,
                                        preexec_fn=_die_with_parent())
         except OSError as err:
-            raise ConverterMissing(f"cannot run {self.soffice}: {err}; {INSTALL_HINT}") from err
+            raise ConverterMissing(N_("cannot run {program}: {error}; {hint}"), code="libreoffice.cannot_run",
+                                   program=self.soffice, error=str(err), hint=Phrase(INSTALL_HINT)) from err
         try:
             return _watch(process, outdir, timeout)
         finally:

@@ -16,7 +16,10 @@ import subprocess
 import time
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import Any
 
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent
 
 READY_SECONDS = 90.0  # a first start with a new profile (and its restart) on a loaded machine
@@ -25,7 +28,12 @@ _PIPES = itertools.count(1)
 
 
 class OfficeDied(Exception):
-    """soffice or its helper ended, or did not answer in time (the text says which)."""
+    """soffice or its helper ended, or did not answer in time (``phrase`` says which: an English
+    template and its parameters, shown translated)."""
+
+    def __init__(self, message: str, /, **params: Any) -> None:
+        self.phrase = Phrase(message, params)
+        super().__init__(self.phrase)
 
 
 class Office:
@@ -67,9 +75,9 @@ class Office:
                 self.soffice = self._launch(self._soffice_command(pipe), True)
                 continue
             self.stop()
-            raise OfficeDied("did not start")
+            raise OfficeDied(N_("did not start"))
         if not json.loads(line).get("ready"):
-            raise OfficeDied(f"helper said {line!r}")
+            raise OfficeDied(N_("helper said {line!r}"), line=line)
 
     def convert(self, source: Path, filter_name: str, options: str, timeout: float) -> Path | str:
         """Convert ``source``; return the PDF made in the scratch folder, or LibreOffice's error text.
@@ -87,13 +95,15 @@ class Office:
             self.helper.stdin.write(json.dumps(request).encode() + b"\n")
             self.helper.stdin.flush()
         except OSError as err:
-            raise OfficeDied("crashed") from err
+            raise OfficeDied(N_("crashed")) from err
         line = self._read_line(time.monotonic() + timeout)
         if line is None:
-            raise OfficeDied("crashed" if not self.running else f"made no progress for {timeout:.0f} s")
+            if not self.running:
+                raise OfficeDied(N_("crashed"))
+            raise OfficeDied(N_("made no progress for {seconds} s"), seconds=f"{timeout:.0f}")
         reply = json.loads(line)
         if reply.get("died") or not self._soffice_alive():
-            raise OfficeDied("crashed")
+            raise OfficeDied(N_("crashed"))
         if reply.get("ok") and produced.is_file() and produced.stat().st_size:
             return produced
         return str(reply.get("error") or "no PDF was made")

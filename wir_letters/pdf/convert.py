@@ -26,6 +26,8 @@ from typing import Protocol
 import docx
 
 from wir_letters.files import write_atomic
+from wir_letters.i18n import N_
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._failures import check_space, converter_failed, failure_text
 from wir_letters.pdf._merged import Group, Outcome, plan, regroup, settle
 from wir_letters.pdf._pdfnorm import normalize_pdf
@@ -85,7 +87,8 @@ class LibreOfficeConverter:
 
     With ``merge`` (the default; not with PDF/A) letters of one template are converted many per
     LibreOffice document and split back (see ``_merged``). ``notes`` maps the target of each
-    document converted alone to the reason (not mergeable, or its merged conversion did not check out).
+    document converted alone to the reason (not mergeable, or its merged conversion did not check out):
+    a ``Phrase``, English as a ``str`` and translated by ``str()``.
     """
 
     renders_text = True
@@ -129,7 +132,8 @@ class LibreOfficeConverter:
         if outcome.again:
             second, _, _ = self._merged_round(regroup(outcome.again), [], slot, last_try=True)
             outcome.alone.update(second.alone)
-        self.notes.update((job.target, f"converted alone: {why}") for job, why in outcome.alone.items())
+        self.notes.update((job.target, Phrase(N_("converted alone: {why}"), {"why": why}))
+                          for job, why in outcome.alone.items())
         errors = self._after_first(missing, run, slot) if missing else {}
         return errors | (self._convert_alone(list(outcome.alone), slot) if outcome.alone else {})
 

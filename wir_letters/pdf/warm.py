@@ -23,6 +23,8 @@ from types import TracebackType
 
 from wir_letters.errors import ConverterFailed, ConverterMissing
 from wir_letters.files import write_atomic
+from wir_letters.i18n import N_, render
+from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._failures import check_space
 from wir_letters.pdf._pdfnorm import normalize_pdf
 from wir_letters.pdf._warm_office import Office, OfficeDied
@@ -32,7 +34,7 @@ from wir_letters.pdf.convert import MIN_FREE, ConversionJob, export_filter
 __all__ = ["UNO_HINT", "WARM_PREFIX", "WarmConverter", "uno_python"]
 
 WARM_PREFIX = "warm-"  # + "<pid>-<slot>": a warm soffice's profile and scratch, in the profile root
-UNO_HINT = "install LibreOffice's Python bridge: 'apt-get install python3-uno' on Debian/Ubuntu"
+UNO_HINT = N_("install LibreOffice's Python bridge: 'apt-get install python3-uno' on Debian/Ubuntu")  # a template
 
 
 def uno_python() -> str:
@@ -107,11 +109,13 @@ class WarmConverter:
             except OfficeDied as died:
                 office.stop()
                 if attempt == 2:
-                    return f"LibreOffice {died} converting {job.source}, twice; open {job.source.name} " \
-                           "in Word or LibreOffice to check it"
+                    return render(N_("LibreOffice {died} converting {source}, twice; open {name} in Word or "
+                                     "LibreOffice to check it"),
+                                  {"died": died.phrase, "source": job.source, "name": job.source.name})
                 continue
             if isinstance(produced, str):
-                return f"LibreOffice could not convert {job.source} ({produced}); open it in Word to check it"
+                return render(N_("LibreOffice could not convert {source} ({error}); open it in Word to check it"),
+                              {"source": job.source, "error": produced})
             write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day))
             return ""
         return ""  # not reached
@@ -127,10 +131,14 @@ class WarmConverter:
             try:
                 office.start()
             except OSError as err:
-                raise ConverterMissing(f"cannot start LibreOffice for watch: {err}; {UNO_HINT}") from err
+                raise ConverterMissing(N_("cannot start LibreOffice for watch: {error}; {hint}"),
+                                       code="libreoffice.watch_cannot_start", error=str(err),
+                                       hint=Phrase(UNO_HINT)) from err
             except OfficeDied as died:
-                raise ConverterFailed(f"LibreOffice ({self.soffice}) did not come up with its UNO bridge: {died}. "
-                                      f"Check '{uno_python()} -c \"import uno\"' ({UNO_HINT})") from died
+                raise ConverterFailed(N_("LibreOffice ({soffice}) did not come up with its UNO bridge: {error}. "
+                                         "Check '{python} -c \"import uno\"' ({hint})"),
+                                      code="libreoffice.uno_failed", soffice=self.soffice, error=died.phrase,
+                                      python=uno_python(), hint=Phrase(UNO_HINT)) from died
         return office
 
     def _remove_stale(self) -> None:

@@ -7,16 +7,18 @@ whether that bundle was sent already, or a different one was.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from wir_letters.builder.assess import assess_all
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
 from wir_letters.builder.status import State, Status
 from wir_letters.files import sha256_file
+from wir_letters.i18n import N_, render
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient, split_addresses
 from wir_letters.outputs.mail.ledger import SENT_LOG, Delivery, SentLog, SentRecord
@@ -25,15 +27,15 @@ MAIL_DIR = "_mail"  # inside the output folder
 
 
 class MailState(StrEnum):
-    """A recipient's e-mail state; the value is the text ``status`` and ``send`` print."""
+    """A recipient's e-mail state; the value is the English text ``status`` and ``send`` print translated."""
 
-    NOT_SENT = "not sent"
-    SENT = "sent"
-    CHANGED = "changed since sent"
-    UNCONFIRMED = "not confirmed"
-    NO_ADDRESS = "no e-mail address"
-    NO_BUNDLE = "no current bundle"
-    TOO_LARGE = "bundle too large"
+    NOT_SENT = N_("not sent")
+    SENT = N_("sent")
+    CHANGED = N_("changed since sent")
+    UNCONFIRMED = N_("not confirmed")
+    NO_ADDRESS = N_("no e-mail address")
+    NO_BUNDLE = N_("no current bundle")
+    TOO_LARGE = N_("bundle too large")
 
 
 @dataclass(frozen=True)
@@ -43,11 +45,17 @@ class MailItem:
     recipient: Recipient
     addresses: tuple[str, ...]
     state: MailState
-    detail: str = ""
+    detail: str = ""  # an English template, filled from ``params``: see ``explained``
     bundle: Path | None = None
     sha256: str = ""
     size: int = 0
     last: SentRecord | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def explained(self) -> str:
+        """``detail`` in the chosen language ("" without one)."""
+        return render(self.detail, self.params) if self.detail else ""
 
     @property
     def id(self) -> str:
@@ -90,30 +98,35 @@ def _item(recipient: Recipient, status: Status | None, manifest: Manifest, layou
         return MailItem(recipient, addresses, MailState.NO_ADDRESS, last=last)
     entry = manifest.get(recipient.id)
     if status is None or status.state != State.UP_TO_DATE or entry is None or entry.bundle is None:
-        why = "; ".join(status.reasons) if status and status.reasons else "not built"
-        return MailItem(recipient, addresses, MailState.NO_BUNDLE, f"{why}: run wir-letters build first", last=last)
+        why = "; ".join(r.text for r in status.reasons) if status and status.reasons else render(N_("not built"))
+        return MailItem(recipient, addresses, MailState.NO_BUNDLE, N_("{why}: run wir-letters build first"), last=last,
+                        params={"why": why})
     bundle = layout.out / entry.bundle
     size, sha256 = bundle.stat().st_size, sha256_file(bundle)
     if limit is not None and size > limit:
-        state, detail = MailState.TOO_LARGE, (f"{_megabytes(size)} is over the limit of {_megabytes(limit)} "
-                                              "(mail.max_attachment_mb); send it another way, or raise the "
-                                              "limit if the receiving server allows it")
+        state, detail = MailState.TOO_LARGE, N_("{size} is over the limit of {limit} (mail.max_attachment_mb); send "
+                                                "it another way, or raise the limit if the receiving server allows it")
+        params: dict[str, Any] = {"size": _megabytes(size), "limit": _megabytes(limit)}
     else:
-        state, detail = _sent_state(last, sha256)
-    return MailItem(recipient, addresses, state, detail, bundle, sha256, size, last)
+        state, detail, params = _sent_state(last, sha256)
+    return MailItem(recipient, addresses, state, detail, bundle, sha256, size, last, params)
 
 
-def _sent_state(last: SentRecord | None, sha256: str) -> tuple[MailState, str]:
-    if last is None or last.state == Delivery.FAILED:
-        return MailState.NOT_SENT, f"last attempt failed: {last.error}" if last else ""
-    addresses = ", ".join(last.addresses)
+def _sent_state(last: SentRecord | None, sha256: str) -> tuple[MailState, str, dict[str, Any]]:
+    """The state the sent log gives a current bundle, with its explanation (template, params)."""
+    if last is None:
+        return MailState.NOT_SENT, "", {}
+    params: dict[str, Any] = {"when": last.when, "addresses": ", ".join(last.addresses), "error": last.error,
+                              "message_id": last.message_id}
+    if last.state == Delivery.FAILED:
+        return MailState.NOT_SENT, N_("last attempt failed: {error}"), params
     if last.state == Delivery.SENDING:
-        return MailState.UNCONFIRMED, (f"handed to the server {last.when} for {addresses}, but the run ended before "
-                                       f"the server confirmed it (message id {last.message_id}); look in the "
-                                       "mailbox, then send it with --resend-unconfirmed if it did not arrive")
+        return MailState.UNCONFIRMED, N_("handed to the server {when} for {addresses}, but the run ended before the "
+                                         "server confirmed it (message id {message_id}); look in the mailbox, then "
+                                         "send it with --resend-unconfirmed if it did not arrive"), params
     if last.bundle_sha256 != sha256:
-        return MailState.CHANGED, f"sent {last.when} to {addresses}; the bundle changed since"
-    return MailState.SENT, f"sent {last.when} to {addresses}"
+        return MailState.CHANGED, N_("sent {when} to {addresses}; the bundle changed since"), params
+    return MailState.SENT, N_("sent {when} to {addresses}"), params
 
 
 def _megabytes(size: int) -> str:
@@ -124,4 +137,4 @@ def counts(items: Sequence[MailItem]) -> str:
     """``3 sent, 1 not sent, 29 no e-mail address``: how many recipients are in each state."""
     order = list(MailState)
     found = {state: sum(1 for i in items if i.state == state) for state in order}
-    return ", ".join(f"{n} {state}" for state, n in found.items() if n)
+    return ", ".join(f"{n} {render(state)}" for state, n in found.items() if n)

@@ -14,10 +14,12 @@ import smtplib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 from email.message import EmailMessage
 
 from wir_letters.documents.mail_text import MailText
 from wir_letters.errors import WirLettersError
+from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.outputs.mail.ledger import Delivery, SentLog, SentRecord, now
 from wir_letters.outputs.mail.message import attachment_name, compose
@@ -73,10 +75,14 @@ def choose(items: Sequence[MailItem], options: SendOptions) -> Choice:
 class SendStopped(WirLettersError):
     """A send run stopped at ``item`` after ``sent`` messages; ``unconfirmed`` when it may have arrived."""
 
-    def __init__(self, sent: int, item: MailItem, reason: str, exit_code: int, unconfirmed: bool = False) -> None:
-        self.sent, self.item, self.reason, self.unconfirmed = sent, item, reason, unconfirmed
+    def __init__(self, sent: int, item: MailItem, reason: str, exit_code: int, unconfirmed: bool = False,
+                 **params: Any) -> None:
+        self.sent, self.item, self.unconfirmed = sent, item, unconfirmed
         self.exit_code = exit_code
-        super().__init__(f"{item.id} ({', '.join(item.addresses)}): {reason}")
+        super().__init__(reason, code="mail.send_stopped", **params)
+
+    def __str__(self) -> str:
+        return f"{self.item.id} ({', '.join(self.item.addresses)}): {super().__str__()}"
 
 
 @dataclass(frozen=True)
@@ -120,9 +126,10 @@ def _send_one(client: smtplib.SMTP, campaign: Campaign, item: MailItem, text: Ma
         refused = client.send_message(message)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
         log.append(replace(record, state=Delivery.FAILED, time=now(), error=_reason(err)))
-        raise SendStopped(sent, item, f"the server refused the message: {_reason(err)}", 1) from err
+        raise SendStopped(sent, item, N_("the server refused the message: {reply}"), 1, reply=_reason(err)) from err
     except (smtplib.SMTPException, OSError) as err:
-        raise SendStopped(sent, item, f"the connection was lost while sending ({err})", 3, unconfirmed=True) from err
+        raise SendStopped(sent, item, N_("the connection was lost while sending ({reply})"), 3, unconfirmed=True,
+                          reply=str(err)) from err
     done = replace(record, state=Delivery.SENT, time=now(),
                    error="; ".join(f"{a} refused: {_reason(r)}" for a, r in refused.items()))
     log.append(done)
@@ -134,8 +141,8 @@ def _message(campaign: Campaign, item: MailItem, text: MailText, sent: int) -> E
     assert item.bundle is not None
     data = item.bundle.read_bytes()
     if hashlib.sha256(data).hexdigest() != item.sha256:
-        raise SendStopped(sent, item, f"{item.bundle.name} changed while sending; run wir-letters build, "
-                                      "then send again", 1)
+        raise SendStopped(sent, item, N_("{bundle} changed while sending; run wir-letters build, then send again"), 1,
+                          bundle=item.bundle.name)
     name = attachment_name(campaign, item.recipient, item.bundle.name)
     return compose(campaign, item.recipient, text, data, name, draft=False, sent_at=dt.datetime.now().astimezone())
 

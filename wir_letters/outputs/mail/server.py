@@ -10,6 +10,7 @@ import ssl
 from collections.abc import Iterator
 
 from wir_letters.errors import EnvironmentProblem
+from wir_letters.i18n import N_
 from wir_letters.inputs.mail_settings import KEYRING_SERVICE, SmtpSettings
 
 
@@ -28,9 +29,10 @@ def smtp_password(smtp: SmtpSettings) -> str | None:
         return None
     password = os.environ.get(smtp.password_env) or _from_keyring(smtp)
     if not password:
-        raise MailServerError(f"no password for the SMTP user {smtp.user}: set the environment variable "
-                              f"{smtp.password_env}, or store it with: keyring set {KEYRING_SERVICE} "
-                              f"{smtp.keyring_user}")
+        raise MailServerError(N_("no password for the SMTP user {user}: set the environment variable {variable}, "
+                                 "or store it with: keyring set {service} {keyring_user}"), code="smtp.no_password",
+                              user=smtp.user, variable=smtp.password_env, service=KEYRING_SERVICE,
+                              keyring_user=smtp.keyring_user)
     return password
 
 
@@ -74,24 +76,28 @@ def _connect(smtp: SmtpSettings) -> smtplib.SMTP:
             client.starttls(context=context)
         return client
     except ssl.SSLCertVerificationError as err:
-        raise MailServerError(f"{server}: its certificate is not trusted ({err.verify_message}); give the "
-                              "certificate authority of your mail server as smtp.ca_file") from err
+        raise MailServerError(N_("{server}: its certificate is not trusted ({reason}); give the certificate "
+                                 "authority of your mail server as smtp.ca_file"), code="smtp.untrusted_certificate",
+                              server=server, reason=err.verify_message) from err
     except smtplib.SMTPNotSupportedError as err:
-        raise MailServerError(f"{server} does not offer STARTTLS; set smtp.security to ssl "
-                              "(port 465) or ask IT which the server wants") from err
+        raise MailServerError(N_("{server} does not offer STARTTLS; set smtp.security to ssl (port 465) or ask IT "
+                                 "which the server wants"), code="smtp.no_starttls", server=server) from err
     except (smtplib.SMTPException, OSError) as err:
-        raise MailServerError(f"cannot connect to the SMTP server {server} ({smtp.security}): {err}; check "
-                              "smtp.host, smtp.port and smtp.security, and that this machine may reach it") from err
+        raise MailServerError(N_("cannot connect to the SMTP server {server} ({security}): {reason}; check smtp.host, "
+                                 "smtp.port and smtp.security, and that this machine may reach it"),
+                              code="smtp.unreachable", server=server, security=smtp.security, reason=str(err)) from err
 
 
 def _login(client: smtplib.SMTP, smtp: SmtpSettings, password: str) -> None:
     try:
         _authenticate(client, smtp.user or "", password)
     except smtplib.SMTPAuthenticationError as err:
-        raise MailServerError(f"{smtp.host} refused the login of {smtp.user} ({err.smtp_code}); check the "
-                              f"password in {smtp.password_env} or the keyring") from err
+        raise MailServerError(N_("{host} refused the login of {user} ({reply}); check the password in {variable} "
+                                 "or the keyring"), code="smtp.login_refused", host=smtp.host, user=smtp.user,
+                              reply=err.smtp_code, variable=smtp.password_env) from err
     except smtplib.SMTPException as err:
-        raise MailServerError(f"{smtp.host}: cannot log in as {smtp.user}: {err}") from err
+        raise MailServerError(N_("{host}: cannot log in as {user}: {reason}"), code="smtp.login_failed", host=smtp.host,
+                              user=smtp.user, reason=str(err)) from err
 
 
 def _authenticate(client: smtplib.SMTP, user: str, password: str) -> None:
