@@ -180,3 +180,18 @@ def test_lang_option_overrides_the_locale(bad_campaign: Path) -> None:
     assert "ist ungültig" in forced_german.stderr
     help_de = _cli(["--lang", "de", "build", "--help"], "C.UTF-8", bad_campaign.parent)
     assert "Sammel-PDF" in help_de.stdout
+
+
+def test_the_german_guide_shows_existing_screenshots_and_real_messages() -> None:
+    """This test ensures that docs/anleitung.md links only screenshots that exist, and that the
+    messages it quotes are the catalog's German texts (so the guide does not drift from the program)."""
+    import re
+
+    guide = (ROOT / "docs" / "anleitung.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", guide)
+    assert images and all((ROOT / "docs" / image).is_file() for image in images), images
+    with GERMAN.open("rb") as handle:
+        german = " ".join(str(m.string) for m in read_po(handle, locale="de") if m.id)
+    for quoted in ("keine solche Spalte in der Empfängerliste", "ist ungültig", "hat nicht fünf Ziffern",
+                   "im PDF fehlende Wörter", "seit dem Versand geändert", "es wurde nichts geschrieben"):
+        assert quoted in guide and quoted in german, quoted
