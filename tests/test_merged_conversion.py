@@ -138,3 +138,17 @@ def test_pdf_a_campaigns_convert_alone(tmp_path: Path) -> None:
     assert not converter.merge
     assert "ExportBookmarksToPDFDestination" not in converter.export
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_build_verbose_names_the_documents_converted_alone(tmp_path: Path, run_cli) -> None:
+    """This test ensures that ``build --verbose`` says which documents were not merged and why (a
+    numbered list), and names no document that was merged; the letters still come out complete."""
+    from tests.conftest import RECIPIENTS, write_campaign
+
+    path = write_campaign(tmp_path, RECIPIENTS)
+    letter(tmp_path / "templates" / "call.docx", "{{ recipient.name }}", 2, numbered=True)
+    done = run_cli("build", "-c", str(path), "--verbose")
+    assert done.code == 0, done.err
+    alone = [line for line in done.out.splitlines() if "converted alone" in line]
+    assert sorted(alone) == [f"{rid}/call.pdf: converted alone: it has a numbered list" for rid in ("fulda", "kassel")]
+    assert "Brief an Magistrat der Stadt Kassel" in page_texts(tmp_path / "out" / "kassel" / "call.pdf")[0]

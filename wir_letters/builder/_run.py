@@ -83,8 +83,9 @@ class Run:
                                  for name, digest in entry.files.items() if name.endswith(".docx"))
         manifest = self.manifest.flush()
         self.journal.clear()  # the manifest now records every file written
+        alone = {path: str(reason) for path, reason in getattr(pipeline.pool.converter, "notes", {}).items()}
         return BuildResult(self.layout.out, [self.results[r.id] for r in chosen], list(gone), self.rejected,
-                           manifest, pipeline.cache_hits, pipeline.converted, gone, self.warnings)
+                           manifest, pipeline.cache_hits, pipeline.converted, gone, self.warnings, alone)
 
     def _assess(self, chosen: Sequence[Recipient]) -> None:
         """Decide what to do for each recipient; set aside outputs somebody changed by hand."""

@@ -48,6 +48,7 @@ class BuildResult:
     converted: int = 0  # documents LibreOffice converted
     removed_to: dict[str, Path] = field(default_factory=dict)  # removed id -> the folder its outputs went to
     warnings: list[str] = field(default_factory=list)  # e.g. a damaged manifest that was set aside
+    converted_alone: dict[Path, str] = field(default_factory=dict)  # PDF -> why it was not merged (translated)
 
     @property
     def failed(self) -> list[RecipientResult]:

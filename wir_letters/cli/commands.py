@@ -66,9 +66,11 @@ PRUNE_HELP = N_("With --recipients: also move the outputs of recipients missing 
 @option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP)
 @option("-q", "--quiet", is_flag=True, help=N_("No progress display and no summary; errors only."))
 @option("--prune", is_flag=True, help=PRUNE_HELP)
+@option("-v", "--verbose", is_flag=True, help=N_("Also say which documents LibreOffice converted on their own "
+                                                 "(not merged with others of their template), and why."))
 def build_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
                   only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
-                  timeout: float, quiet: bool, prune: bool) -> None:
+                  timeout: float, quiet: bool, prune: bool, verbose: bool) -> None:
     from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.inputs.campaign import load_campaign
@@ -89,6 +91,9 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
             raise
         reporter.close()
     _summary(result, quiet)
+    if verbose:
+        for path, reason in sorted(result.converted_alone.items()):
+            say(console, N_("{file}: converted alone: {reason}"), file=_relative(path, result.out), reason=reason)
     _report(result, campaign)
     if not result.ok:
         sys.exit(EXIT_INPUT)
