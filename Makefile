@@ -31,12 +31,12 @@ setup: system-deps $(VENV)/.installed catalogs
 
 # The German message catalog, compiled from wir_letters/locale/de/LC_MESSAGES/wir_letters.po (the .mo is not committed)
 catalogs: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d wir_letters/locale -D wir_letters
+	$(BIN)/pybabel -q compile -d wir_letters/locale -D wir_letters
 
 # After changing messages in the code: extract them and update the catalog, then translate the new entries
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg --no-location --sort-output -o wir_letters/locale/wir_letters.pot .
-	$(BIN)/pybabel update -q -i wir_letters/locale/wir_letters.pot -d wir_letters/locale -D wir_letters --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o wir_letters/locale/wir_letters.pot .
+	$(BIN)/pybabel -q update -i wir_letters/locale/wir_letters.pot -d wir_letters/locale -D wir_letters --no-fuzzy-matching
 
 system-deps:
 	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then echo "system packages: present"; else \

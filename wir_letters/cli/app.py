@@ -94,10 +94,10 @@ class TranslatedGroup(TranslatedCommand, click.Group):
     command_class = TranslatedCommand
 
 
-_Command = TypeVar("_Command", bound=Callable[..., Any])
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-def option(*names: str, **attrs: Any) -> Callable[[_Command], _Command]:
+def option(*names: str, **attrs: Any) -> Callable[[Command], Command]:
     """``click.option`` whose ``help`` (written with ``N_``) is shown in the chosen language."""
     return click.option(*names, cls=TranslatedOption, **attrs)
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wir_letters.cli.app import (EXIT_INPUT, campaign_option, cli, console, errors, option, out_option,
+from wir_letters.cli.app import (EXIT_INPUT, Command, campaign_option, cli, console, errors, option, out_option,
                                  print_problems, recipients_option, say, sheet_option)
 from wir_letters.i18n import N_, render
 
@@ -53,24 +53,29 @@ PRUNE_HELP = N_("With --recipients: also move the outputs of recipients missing 
                 "(the campaign's own list always does).")
 
 
+def build_options(command: Command) -> Command:
+    """The options ``build`` and ``watch`` share: campaign, list, sheet, output, which recipients, workers."""
+    shared = [campaign_option, recipients_option, sheet_option, out_option,
+              option("--only", multiple=True, metavar="ID", help=ONLY_HELP),
+              option("--jobs", type=click.IntRange(min=1), help=JOBS_HELP),
+              option("--keep-going", is_flag=True, help=KEEP_GOING_HELP),
+              option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP),
+              option("--prune", is_flag=True, help=PRUNE_HELP)]
+    for decorate in reversed(shared):
+        command = decorate(command)
+    return command
+
+
 @cli.command("build", help=N_("Build one PDF bundle per recipient; only what changed since the last build is redone."))
-@campaign_option
-@recipients_option
-@sheet_option
-@out_option
-@option("--only", multiple=True, metavar="ID", help=ONLY_HELP)
-@option("--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
+@build_options
 @option("--force", is_flag=True, help=N_("Rebuild everything, even what is up to date."))
 @option("--retry-failed", is_flag=True, help=N_("Rebuild only the recipients whose last build failed."))
-@option("--keep-going", is_flag=True, help=KEEP_GOING_HELP)
-@option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP)
 @option("-q", "--quiet", is_flag=True, help=N_("No progress display and no summary; errors only."))
-@option("--prune", is_flag=True, help=PRUNE_HELP)
 @option("-v", "--verbose", is_flag=True, help=N_("Also say which documents LibreOffice converted on their own "
                                                  "(not merged with others of their template), and why."))
 def build_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
-                  only: Sequence[str], jobs: int | None, force: bool, retry_failed: bool, keep_going: bool,
-                  timeout: float, quiet: bool, prune: bool, verbose: bool) -> None:
+                  only: Sequence[str], jobs: int | None, keep_going: bool, timeout: float, prune: bool, force: bool,
+                  retry_failed: bool, quiet: bool, verbose: bool) -> None:
     from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.inputs.campaign import load_campaign

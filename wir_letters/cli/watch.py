@@ -6,12 +6,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
-from wir_letters.cli.app import (campaign_option, cli, console, errors, option, out_option, print_problems,
-                                 recipients_option, say, sheet_option)
-from wir_letters.cli.commands import (JOBS_HELP, KEEP_GOING_HELP, ONLY_HELP, PRUNE_HELP, TIMEOUT_HELP, _own_list,
-                                      _relative, _report, _with_sheet, report_changes, shown)
+from wir_letters.cli.app import cli, console, errors, print_problems, say
+from wir_letters.cli.commands import (_own_list, _relative, _report, _with_sheet, build_options, report_changes,
+                                      shown)
 from wir_letters.i18n import N_
 
 if TYPE_CHECKING:
@@ -23,15 +20,7 @@ if TYPE_CHECKING:
 
 @cli.command("watch", help=N_("Build, then keep LibreOffice running and rebuild what changed whenever the campaign, "
                                "the recipient list, a template or an attachment is saved. Ctrl-C ends it."))
-@campaign_option
-@recipients_option
-@sheet_option
-@out_option
-@option("--only", multiple=True, metavar="ID", help=ONLY_HELP)
-@option("--jobs", type=click.IntRange(min=1), help=JOBS_HELP)
-@option("--keep-going", is_flag=True, help=KEEP_GOING_HELP)
-@option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, help=TIMEOUT_HELP)
-@option("--prune", is_flag=True, help=PRUNE_HELP)
+@build_options
 def watch_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None,
                   only: Sequence[str], jobs: int | None, keep_going: bool, timeout: float, prune: bool) -> None:
     from wir_letters.builder import build as builder  # looked up at each call: tests replace builder.build

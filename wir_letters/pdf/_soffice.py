@@ -117,7 +117,7 @@ class Soffice:
         try:
             return _watch(process, outdir, timeout)
         finally:
-            _kill_group(process)  # also reaps helpers soffice left behind in its process group
+            kill_group(process)  # also reaps helpers soffice left behind in its process group
 
 
 def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float) -> SofficeRun:
@@ -132,11 +132,11 @@ def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float) -> So
         if made != done:
             done, last_progress = made, time.monotonic()
         elif time.monotonic() - last_progress > timeout:
-            _kill_group(process)
+            kill_group(process)
             return SofficeRun(True, None)
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
     """Kill soffice and the soffice.bin it started (they share a process group)."""
     try:
         os.killpg(process.pid, signal.SIGKILL)

@@ -11,7 +11,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import subprocess
 import time
 from concurrent.futures import Executor
@@ -20,7 +19,7 @@ from typing import Any
 
 from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase
-from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent
+from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent, kill_group
 
 READY_SECONDS = 90.0  # a first start with a new profile (and its restart) on a loaded machine
 HELPER = Path(__file__).with_name("_uno_server.py")
@@ -112,7 +111,7 @@ class Office:
         """Kill both processes (and whatever they started)."""
         for process in (self.helper, self.soffice):
             if process is not None:
-                _kill_group(process)
+                kill_group(process)
                 for stream in (process.stdin, process.stdout):
                     if stream is not None:
                         stream.close()
@@ -153,11 +152,3 @@ class Office:
                 self._buffer += chunk
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
