@@ -366,3 +366,17 @@ def test_the_password_can_come_from_the_system_keyring(monkeypatch: pytest.Monke
             smtp_password(SmtpSettings(host="mail.example", user="other"))
     finally:
         keyring.set_keyring(previous)
+
+
+def test_a_message_refused_for_one_of_two_addresses_counts_as_sent_with_a_warning(folder: Path, run_cli) -> None:
+    """This test ensures that when the server takes a message for one address and refuses the other,
+    the message counts as sent (never sent twice), and the refused address is named."""
+    inbox = Inbox(refuse={"landraetin@landkreis-fulda.example"})
+    with smtp_server(inbox) as port:
+        campaign = str(_use_port(folder, port))
+        done = run_cli("send", "-c", campaign, "--no-dry-run", "--only", "landkreis-fulda")
+        again = run_cli("send", "-c", campaign, "--no-dry-run", "--only", "landkreis-fulda")
+    assert done.code == 0, done.err
+    assert "landraetin@landkreis-fulda.example: 550" in done.err and "warning: landkreis-fulda" in done.err
+    assert [to for _, to, _ in inbox.received] == [["buero@landkreis-fulda.example"]]
+    assert "already sent, not sent again: 1" in again.out and len(inbox.received) == 1

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from wir_letters.builder.status import Status
     from wir_letters.inputs.mail_settings import SmtpSettings
     from wir_letters.inputs.recipients import Recipient
+    from wir_letters.outputs.mail.ledger import SentRecord
     from wir_letters.outputs.mail.plan import MailItem
     from wir_letters.outputs.mail.send import Choice, SendOptions
 
@@ -173,8 +174,7 @@ def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: floa
     try:
         with exclusive_lock(OutputLayout.of(campaign, out).lock):
             sent = send_messages(campaign, choice.to_send, texts, SentLog(log), password, Pace(per_minute),
-                                 lambda item, record: say(console, N_("sent {id} -> {addresses}"), id=item.id,
-                                                           addresses=", ".join(record.addresses)))
+                                 _said_sent)
     except BlockingIOError:
         say(errors, N_("{folder}: a build or another send is using this output folder; wait for it to finish"),
              folder=str(log.parent.parent))
@@ -187,6 +187,15 @@ def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: floa
              if stop.unconfirmed else N_("(to leave {id} out for now, add --skip {id})"), id=stop.item.id)
         sys.exit(stop.exit_code)
     say(console, N_("{count} message(s) sent; recorded in {log}"), count=sent, log=str(log))
+
+
+def _said_sent(item: MailItem, record: SentRecord) -> None:
+    """One line per message the server took; a warning when it refused some of its addresses."""
+    say(console, N_("sent {id} -> {addresses}"), id=item.id, addresses=", ".join(record.addresses))
+    if record.error:
+        say(errors, N_("warning: {id}: the server took the message but refused: {refused}; the others got it, "
+                       "so it counts as sent: reach the refused address another way"), id=item.id,
+            refused=record.error)
 
 
 def _resume_command(campaign_path: Path, out: Path | None, options: SendOptions, rate: float | None) -> str:

@@ -131,7 +131,7 @@ def _send_one(client: smtplib.SMTP, campaign: Campaign, item: MailItem, text: Ma
         raise SendStopped(sent, item, N_("the connection was lost while sending ({reply})"), 3, unconfirmed=True,
                           reply=str(err)) from err
     done = replace(record, state=Delivery.SENT, time=now(),
-                   error="; ".join(f"{a} refused: {_reason(r)}" for a, r in refused.items()))
+                   error="; ".join(f"{a}: {_reason(r)}" for a, r in refused.items()))
     log.append(done)
     return done
 
