@@ -7,7 +7,7 @@ APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-d
 	fonts-crosextra-carlito python3-venv chromium python3-uno
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test setup system-deps catalogs messages clean bench bench-large bench-incremental
+.PHONY: demo test setup system-deps catalogs messages clean bench bench-large bench-incremental bench-peers
 
 demo: setup
 	$(BIN)/wir-letters check
@@ -26,6 +26,13 @@ bench-large: setup
 
 bench-incremental: setup
 	$(BIN)/python bench/incremental.py
+
+# wir-letters against Carbone 3 (Node, installed into bench/work/carbone by the script); `make bench` needs no Node
+bench-peers: setup
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then echo "node, npm: present"; else \
+		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
+		--no-install-recommends nodejs npm; fi
+	$(BIN)/python bench/peers.py --sizes 33,330
 
 setup: system-deps $(VENV)/.installed catalogs
 
