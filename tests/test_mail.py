@@ -293,17 +293,20 @@ def test_check_names_mail_problems_and_never_echoes_a_password(folder: Path, run
     (folder / "recipients.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
     done = run_cli("check", "-c", str(path))
     assert done.code == 1
-    assert "mail.txt.j2" in done.err and "landrat" in done.err and "recipient landkreis-fulda" in done.err
+    assert "mail.txt.j2" in done.err
+    assert done.err.count("recipient.landrat: no such column in the recipient list") == 1  # not once per recipient
     assert "'keine-adresse' is not valid" in done.err
-    assert "mail.max_attachment_mb" in done.err and "over the e-mail limit" in done.err
+    assert "mail.max_attachment_mb" in done.err and "over the limit of" in done.err
 
 
 def test_a_bundle_over_the_size_limit_gets_no_draft(folder: Path, run_cli) -> None:
     """This test ensures that a bundle larger than mail.max_attachment_mb is refused by name, not sent."""
     path = folder / "campaign.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from wir_letters.inputs.mail_settings import message_bytes
+
     size = (folder / "out" / "kassel.pdf").stat().st_size
-    data["mail"]["max_attachment_mb"] = (size - 1) / 1e6  # the attachment alone fits; each bundle does not
+    data["mail"]["max_attachment_mb"] = (message_bytes(size) - 1) / 1e6  # the bundle fits; its e-mail does not
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     done = run_cli("mail", "-c", str(path))
     assert done.code == 1
@@ -380,3 +383,59 @@ def test_a_message_refused_for_one_of_two_addresses_counts_as_sent_with_a_warnin
     assert "landraetin@landkreis-fulda.example: 550" in done.err and "warning: landkreis-fulda" in done.err
     assert [to for _, to, _ in inbox.received] == [["buero@landkreis-fulda.example"]]
     assert "already sent, not sent again: 1" in again.out and len(inbox.received) == 1
+
+
+def test_a_long_attachment_name_with_umlauts_survives_in_drafts_and_sends(folder: Path, run_cli) -> None:
+    """This test ensures that the shipped pattern with the longest unit names (RFC 2231 continued over
+    several lines) writes drafts whose attachment name reads back exactly."""
+    path = folder / "campaign.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["mail"]["attachment_name"] = "WIR-Ausschreibungen 2017 – {unit} – Übersicht für Groß-Gerau und Darmstadt-Dieburg.pdf"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = run_cli("mail", "-c", str(path))
+    assert done.code == 0, done.err
+    name, _ = _attachment(_parse((folder / "out" / "_mail" / "giessen.eml").read_bytes()))
+    assert name == "WIR-Ausschreibungen 2017 – Landkreis Gießen – Übersicht für Groß-Gerau und Darmstadt-Dieburg.pdf"
+
+
+def test_a_stopped_limited_run_resumes_with_what_is_left_of_its_limit(folder: Path, run_cli) -> None:
+    """This test ensures that the resume command of a run with --limit keeps the rest of the limit."""
+    inbox = Inbox(refuse={"poststelle@kassel.example"})  # kassel is the second
+    with smtp_server(inbox) as port:
+        done = run_cli("send", "-c", str(_use_port(folder, port)), "--no-dry-run", "--limit", "3")
+    assert done.code == 1 and "Stopped after 1 of 3 message(s)" in done.err
+    resume = done.err.split("Resume with:\n", 1)[1].splitlines()[0]
+    assert "--limit 2" in resume
+
+
+def test_a_message_another_run_sent_meanwhile_is_skipped(folder: Path) -> None:
+    """This test ensures that a send re-reads the sent log under the lock: a recipient another run
+    sent after this one planned is skipped, not sent twice."""
+    from wir_letters.inputs.recipients import read_recipients
+    from wir_letters.outputs.mail.drafts import prepare_texts
+    from wir_letters.outputs.mail.ledger import Delivery, SentLog, SentRecord
+    from wir_letters.outputs.mail.plan import plan_mail
+    from wir_letters.outputs.mail.send import Pace, send_messages
+
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        campaign = load_campaign(_use_port(folder, port))
+        items = [i for i in plan_mail(campaign, read_recipients(campaign.recipients).recipients) if i.sendable]
+        log_path = folder / "out" / "_mail" / "sent.jsonl"
+        SentLog(log_path).append(SentRecord("kassel", ["poststelle@kassel.example"], "<other@run>", "2026-11-27T10:00:00+00:00",
+                                            items[1].sha256, Delivery.SENT))
+        said: list[tuple[str, bool]] = []
+        sent = send_messages(campaign, items, prepare_texts(campaign, items), SentLog(log_path), None, Pace(6000),
+                             lambda item, record: said.append((item.id, record is not None)))
+    assert items[1].id == "kassel" and ("kassel", False) in said
+    assert sent == 3 and "poststelle@kassel.example" not in [to for _, tos, _ in inbox.received for to in tos]
+
+
+def test_mail_refuses_a_list_with_row_errors_and_umlaut_addresses(folder: Path, run_cli) -> None:
+    """This test ensures that mail names a row it cannot read (here an address with an umlaut, which
+    servers without SMTPUTF8 refuse) instead of leaving that recipient out without a word."""
+    rows = yaml.safe_load((folder / "recipients.yaml").read_text(encoding="utf-8"))
+    rows["recipients"][1]["email"] = "poststelle@kässel.example"
+    (folder / "recipients.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
+    done = run_cli("mail", "-c", str(folder / "campaign.yaml"))
+    assert done.code == 1 and "'poststelle@kässel.example' is not valid" in done.err

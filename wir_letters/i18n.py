@@ -64,10 +64,12 @@ def render(message: str, params: Mapping[str, Any] | None = None) -> str:
     text = gettext_(message)
     if not params:
         return text
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):  # a broken translation must not hide the message
-        return message.format(**params)
+    for template in (text, message):  # a broken translation must not hide the message
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError, AttributeError):
+            continue
+    return message
 
 
 def placeholders(message: str) -> set[str]:

@@ -11,6 +11,7 @@ from wir_letters.documents.mail_text import MailTemplates, reply_address, sender
 from wir_letters.errors import Problem, TemplateError
 from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
+from wir_letters.inputs.mail_settings import message_bytes
 from wir_letters.inputs.recipients import EMAIL, RecipientList, split_addresses
 
 
@@ -28,7 +29,7 @@ def mail_problems(campaign: Campaign, listed: RecipientList) -> list[Problem]:
         try:
             templates.render(recipient)
         except TemplateError as err:
-            problems += err.problems
+            problems += [p for p in err.problems if p not in problems]  # an unknown column once, not per row
     unaddressed = len(listed.recipients) - len(addressed)
     if unaddressed:
         problems.append(Problem(str(listed.source), N_("{unaddressed} of {total} recipients have no e-mail address; "
@@ -75,10 +76,10 @@ def _size_problems(campaign: Campaign) -> list[Problem]:
     assert campaign.mail is not None
     limit = campaign.mail.max_attachment_bytes
     fixed = sum(a.file.stat().st_size for a in campaign.attachments)
-    if fixed <= limit:
+    if message_bytes(fixed) <= limit:
         return []
-    return [Problem(str(campaign.source), N_("the attachments alone are {size} MB, over the e-mail limit of "
-                                             "{limit} MB"), field="mail.max_attachment_mb",
+    return [Problem(str(campaign.source), N_("with the attachments alone an e-mail is about {size} MB (encoded for "
+                                             "e-mail), over the limit of {limit} MB"), field="mail.max_attachment_mb",
                     fix=N_("make the attachments smaller, or raise the limit if every receiving server allows it"),
                     code="mail.attachments_too_large",
-                    params={"size": f"{fixed / 1e6:.1f}", "limit": f"{limit / 1e6:.1f}"})]
+                    params={"size": f"{message_bytes(fixed) / 1e6:.1f}", "limit": f"{limit / 1e6:.1f}"})]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from wir_letters.cli._click_words import install as install_click_words
 from wir_letters.i18n import LANGUAGES, N_, render, set_language
 
 if TYPE_CHECKING:
@@ -122,9 +123,12 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
         set_language(value)
 
 
+install_click_words()
+
+
 @click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]},
              help=N_("Fill Word templates for each recipient, convert them to PDF and bundle them."))
-@click.version_option(package_name="wir-letters")
+@click.version_option(package_name="wir-letters", cls=TranslatedOption, help=N_("Show the version and exit."))
 @option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
         help=N_("Language of the messages (default: from LANG / LC_MESSAGES or WIR_LETTERS_LANG)."))
 def cli() -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,7 @@ def _plan(campaign_path: Path, out: Path | None) -> tuple[Campaign, list[MailIte
                                  fix=N_("add mail: with subject: and body: (see the README, Sending by e-mail)"),
                                  code="mail.no_mail_section"))
     listed = read_recipients(campaign.recipients, campaign.schema)
-    problems = [p for p in mail_problems(campaign, listed) if p.severity == "error"]
+    problems = [p for p in [*listed.problems, *mail_problems(campaign, listed)] if p.severity == "error"]
     if problems:
         raise InputError(problems)
     return campaign, plan_mail(campaign, listed.recipients, out)
@@ -99,17 +99,20 @@ def mail_command(campaign_path: Path, out: Path | None) -> None:
 def send_command(campaign_path: Path, out: Path | None, really: bool, limit: int | None, only: Sequence[str],
                  skip: Sequence[str], rate: float | None, resend_changed: bool, resend_unconfirmed: bool) -> None:
     from wir_letters.outputs.mail.send import SendOptions, choose
+    from wir_letters.outputs.mail.server import smtp_password
 
     campaign, items = _plan(campaign_path, out)
     smtp = _smtp(campaign)
     options = SendOptions(_ids(only), _ids(skip), limit, resend_changed, resend_unconfirmed)
     choice = choose(items, options)
     per_minute = rate or smtp.rate_per_minute
+    password = smtp_password(smtp) if really and choice.to_send else None  # before saying "Sending …"
     _show_choice(choice, really, render(N_("{host}:{port} ({security}), at most {rate} per minute"),
                                         {"host": smtp.host, "port": smtp.effective_port, "security": smtp.security,
                                          "rate": f"{per_minute:g}"}))
     if really and choice.to_send:
-        _send(campaign, out, choice, per_minute, _resume_command(campaign_path, out, options, rate))
+        _send(campaign, out, choice, per_minute, password,
+              lambda sent: _resume_command(campaign_path, out, options, rate, sent))
     if choice.held_back:
         sys.exit(EXIT_INPUT)
 
@@ -157,7 +160,8 @@ def _hint(state: str) -> str:
     return render(N_("; add --resend-changed to send the new bundle")) if state == MailState.CHANGED else ""
 
 
-def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: float, resume: str) -> None:
+def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: float, password: str | None,
+          resume: Callable[[int], str]) -> None:
     """Send the chosen messages; on a stop, say how many went out and how to go on."""
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.files import exclusive_lock
@@ -165,11 +169,8 @@ def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: floa
     from wir_letters.outputs.mail.ledger import SENT_LOG, SentLog
     from wir_letters.outputs.mail.plan import mail_folder
     from wir_letters.outputs.mail.send import Pace, SendStopped, send_messages
-    from wir_letters.outputs.mail.server import smtp_password
 
-    assert campaign.smtp is not None
     texts = prepare_texts(campaign, choice.to_send)
-    password = smtp_password(campaign.smtp)
     log = mail_folder(campaign, out) / SENT_LOG
     try:
         with exclusive_lock(OutputLayout.of(campaign, out).lock):
@@ -182,15 +183,19 @@ def _send(campaign: Campaign, out: Path | None, choice: Choice, per_minute: floa
     except SendStopped as stop:
         say(errors, N_("Stopped after {sent} of {count} message(s): {reason}"), sent=stop.sent,
              count=len(choice.to_send), reason=str(stop))
-        say(errors, N_("Resume with:\n  {command}"), command=resume)
+        say(errors, N_("Resume with:\n  {command}"), command=resume(stop.sent))
         say(errors, N_("(look in the mailbox whether it arrived; if not, add --resend-unconfirmed)")
              if stop.unconfirmed else N_("(to leave {id} out for now, add --skip {id})"), id=stop.item.id)
         sys.exit(stop.exit_code)
     say(console, N_("{count} message(s) sent; recorded in {log}"), count=sent, log=str(log))
 
 
-def _said_sent(item: MailItem, record: SentRecord) -> None:
+def _said_sent(item: MailItem, record: SentRecord | None) -> None:
     """One line per message the server took; a warning when it refused some of its addresses."""
+    if record is None:
+        say(errors, N_("NOT SENT {id}: another run sent or tried it since this one began; run send again to see "
+                       "its state"), id=item.id)
+        return
     say(console, N_("sent {id} -> {addresses}"), id=item.id, addresses=", ".join(record.addresses))
     if record.error:
         say(errors, N_("warning: {id}: the server took the message but refused: {refused}; the others got it, "
@@ -198,9 +203,12 @@ def _said_sent(item: MailItem, record: SentRecord) -> None:
             refused=record.error)
 
 
-def _resume_command(campaign_path: Path, out: Path | None, options: SendOptions, rate: float | None) -> str:
-    """The command that goes on where this run stops (the sent log skips what went out)."""
+def _resume_command(campaign_path: Path, out: Path | None, options: SendOptions, rate: float | None,
+                    sent: int) -> str:
+    """The command that goes on where a run stopped after ``sent`` messages (the sent log skips what
+    went out; a ``--limit`` keeps what is left of it)."""
     words = ["wir-letters", "send", "-c", str(campaign_path)] + (["--out", str(out)] if out else []) + ["--no-dry-run"]
     words += [f"--only={i}" for i in options.only] + [f"--skip={i}" for i in options.skip]
     words += ["--resend-changed"] * options.resend_changed + ["--resend-unconfirmed"] * options.resend_unconfirmed
+    words += ["--limit", str(options.limit - sent)] if options.limit else []
     return shlex.join(words + (["--rate", f"{rate:g}"] if rate else []))

@@ -6,6 +6,7 @@ The templates are Jinja, with the letters' context (``salutation``, ``recipient`
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -125,11 +126,26 @@ def _render(template: jinja2.Template, context: dict[str, object], file: str, ke
             recipient: Recipient) -> str:
     try:
         return template.render(context)
+    except jinja2.UndefinedError as err:
+        raise TemplateError(_undefined(err, file, key)) from err
     except jinja2.TemplateError as err:
         raise TemplateError(Problem(file, N_("cannot fill the template: {error}"), N_("recipient {recipient_id}"), key,
                                     fix=N_("use names of the letters' context, e.g. recipient.name or salutation"),
                                     recipient=recipient.id, code="mail.template_error",
                                     params={"error": str(err), "recipient_id": recipient.id})) from err
+
+
+def _undefined(err: jinja2.UndefinedError, file: str, key: str) -> Problem:
+    """A name the template reads that the context lacks, as ``check`` names it for the letters:
+    ``recipient.einheit: no such column in the recipient list`` (the same for every recipient)."""
+    column = re.search(r"Row object' has no attribute '([^']+)'", str(err))
+    if column:
+        return Problem(file, N_("no such column in the recipient list"), field=f"recipient.{column.group(1)}",
+                       fix=N_("add the column to the recipient list"), code="template.unknown_column")
+    name = re.search(r"'([^']+)' is undefined", str(err))
+    return Problem(file, N_("no such name in the template context"), field=name.group(1) if name else key,
+                   fix=N_("use names of the letters' context, e.g. recipient.name or salutation"),
+                   code="mail.unknown_name")
 
 
 def mail_columns(campaign: Campaign) -> set[str]:

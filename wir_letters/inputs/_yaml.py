@@ -27,7 +27,16 @@ def read_yaml(path: Path, error: type[InputError]) -> Any:
     """
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError as err:
+        raise error(Problem(str(path), N_("not valid UTF-8 YAML: {error}"), code="yaml.invalid",
+                            params={"error": str(err)})) from err
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        raise error(Problem(str(path), N_("YAML syntax error: {problem}"), N_("line {line}, column {column}"),
+                            fix=N_("check the indentation and the quotes around that place"), code="yaml.syntax",
+                            params={"problem": err.problem or err.context or "", "line": mark.line + 1 if mark else "?",
+                                    "column": mark.column + 1 if mark else "?"})) from err
+    except yaml.YAMLError as err:
         raise error(Problem(str(path), N_("not valid UTF-8 YAML: {error}"), code="yaml.invalid",
                             params={"error": str(err)})) from err
 

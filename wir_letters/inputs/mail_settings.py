@@ -19,6 +19,15 @@ KEYRING_SERVICE = "wir-letters"  # keyring set wir-letters USER@HOST
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_MAX_ATTACHMENT_MB = 10.0  # the limit of many public-sector mail servers
 
+MESSAGE_OVERHEAD = 16_000  # bytes for headers and the text and HTML bodies, generously
+
+
+def message_bytes(attachment: int) -> int:
+    """About how large an e-mail carrying an attachment of ``attachment`` bytes is: base64 makes 4
+    bytes of 3, in lines of 76 plus CR LF, and the headers and bodies come on top."""
+    return (attachment + 2) // 3 * 4 * 78 // 76 + MESSAGE_OVERHEAD
+
+
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -36,7 +45,7 @@ class MailSettings(BaseModel):
 
     @property
     def max_attachment_bytes(self) -> int:
-        """The largest bundle that may be attached, in bytes."""
+        """The largest message that may be sent, in bytes (``message_bytes`` of its attachment)."""
         return int(self.max_attachment_mb * 1_000_000)
 
 
@@ -62,6 +71,13 @@ class SmtpSettings(BaseModel):
                                code="smtp.password_in_campaign", variable=data.get("password_env", PASSWORD_ENV),
                                service=KEYRING_SERVICE)
         return data
+
+    @model_validator(mode="after")
+    def _no_login_in_clear(self) -> SmtpSettings:
+        if self.user and self.security == "none":
+            raise ValueProblem(N_("a login (smtp.user) over security: none would send the password unencrypted; "
+                                  "use security: starttls or ssl"), code="smtp.login_in_clear")
+        return self
 
     @property
     def effective_port(self) -> int:

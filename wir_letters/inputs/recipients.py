@@ -41,7 +41,8 @@ OPTIONAL_COLUMNS = (
 SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 POSTCODE = re.compile(r"^\d{5}$")
 BUILTIN_COLUMNS = frozenset(REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
-EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[A-Za-z]{2,}$")
+# ASCII only: a mail server without SMTPUTF8 refuses umlauts in an address (write a domain as xn--…)
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")
 
 
 def split_addresses(value: str) -> list[str]:

@@ -57,6 +57,8 @@ def write_drafts(campaign: Campaign, items: Sequence[MailItem], out: Path | None
             continue
         target.unlink(missing_ok=True)
         (done.without_address if item.state == MailState.NO_ADDRESS else done.refused).append(item)
+    for stale in set(folder.glob("*.eml")) - set(done.written):  # recipients no longer in the list
+        stale.unlink(missing_ok=True)
     return done
 
 

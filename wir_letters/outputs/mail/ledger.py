@@ -80,7 +80,7 @@ class SentLog:
                 data = json.loads(line)
                 yield SentRecord(**{**data, "state": Delivery(data["state"])})
             except (ValueError, TypeError, KeyError):
-                self.damaged_lines.append(number)  # a line cut off by a crash: told, not trusted
+                self.damaged_lines.append(number)  # a line cut off by a crash: skipped, not trusted
 
 
 def now() -> str:

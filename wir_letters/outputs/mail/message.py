@@ -1,8 +1,8 @@
 """One recipient's cover e-mail as a MIME message, with the bundle attached under a readable name.
 
 Built with Python's ``email`` package and ``policy.SMTP``: umlauts in names and subject become
-RFC 2047 encoded words, the file name is given as RFC 2231 ``filename*`` and, for older
-Outlook versions, as an encoded ``name`` of the content type. A draft carries ``X-Unsent: 1``,
+RFC 2047 encoded words, the attachment's file name in RFC 2231 form (continued over several
+parameters when long), as Outlook since 2007 and Thunderbird read it. A draft carries ``X-Unsent: 1``,
 so Outlook opens it ready to send, and has no date or message id of its own (the mail program
 adds them); its MIME boundaries come from the content, so a draft of the same bundle is the
 same file.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from email import policy
-from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -60,7 +59,6 @@ def compose(campaign: Campaign, recipient: Recipient, text: MailText, bundle: by
     if text.html is not None:
         message.add_alternative(text.html, subtype="html", charset="utf-8", cte="quoted-printable")
     message.add_attachment(bundle, maintype="application", subtype="pdf", filename=file_name)
-    _name_for_old_clients(message, file_name)
     if draft:
         _stable_boundaries(message, bundle, text)
     return message
@@ -69,13 +67,6 @@ def compose(campaign: Campaign, recipient: Recipient, text: MailText, bundle: by
 def _domain(campaign: Campaign) -> str:
     address = campaign.sender.email or (campaign.mail.sender if campaign.mail and campaign.mail.sender else "")
     return address.rpartition("@")[2].strip("> ") or "localhost"
-
-
-def _name_for_old_clients(message: EmailMessage, file_name: str) -> None:
-    """Give the attachment's content type a ``name`` too (RFC 2047 encoded when not ASCII)."""
-    part = list(message.iter_attachments())[-1]
-    name = file_name if file_name.isascii() else Header(file_name, "utf-8").encode()
-    part.set_param("name", name, header="Content-Type")
 
 
 def _stable_boundaries(message: EmailMessage, bundle: bytes, text: MailText) -> None:

@@ -20,6 +20,7 @@ from wir_letters.builder.status import State, Status
 from wir_letters.files import sha256_file
 from wir_letters.i18n import N_, render
 from wir_letters.inputs.campaign import Campaign
+from wir_letters.inputs.mail_settings import message_bytes
 from wir_letters.inputs.recipients import Recipient, split_addresses
 from wir_letters.outputs.mail.ledger import SENT_LOG, Delivery, SentLog, SentRecord
 
@@ -103,10 +104,12 @@ def _item(recipient: Recipient, status: Status | None, manifest: Manifest, layou
                         params={"why": why})
     bundle = layout.out / entry.bundle
     size, sha256 = bundle.stat().st_size, sha256_file(bundle)
-    if limit is not None and size > limit:
-        state, detail = MailState.TOO_LARGE, N_("{size} is over the limit of {limit} (mail.max_attachment_mb); send "
-                                                "it another way, or raise the limit if the receiving server allows it")
-        params: dict[str, Any] = {"size": _megabytes(size), "limit": _megabytes(limit)}
+    if limit is not None and message_bytes(size) > limit:
+        state, detail = MailState.TOO_LARGE, N_("the e-mail would be about {message} (the bundle {size}, encoded for "
+                                                "e-mail), over the limit of {limit} (mail.max_attachment_mb); send it "
+                                                "another way, or raise the limit if the receiving server allows it")
+        params: dict[str, Any] = {"message": _megabytes(message_bytes(size)), "size": _megabytes(size),
+                                  "limit": _megabytes(limit)}
     else:
         state, detail, params = _sent_state(last, sha256)
     return MailItem(recipient, addresses, state, detail, bundle, sha256, size, last, params)

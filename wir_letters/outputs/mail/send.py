@@ -95,8 +95,11 @@ class Pace:
 
 
 def send_messages(campaign: Campaign, items: Sequence[MailItem], texts: dict[str, MailText], log: SentLog,
-                  password: str | None, pace: Pace, on_sent: Callable[[MailItem, SentRecord], None]) -> int:
+                  password: str | None, pace: Pace, on_sent: Callable[[MailItem, SentRecord | None], None]) -> int:
     """Send ``items`` over one SMTP connection; return how many were sent.
+
+    ``log`` is read again under the output folder's lock: an item whose last record changed since
+    it was planned (another run sent or tried it meanwhile) is skipped and reported with no record.
 
     Raises:
         MailServerError: the server cannot be reached, or refuses the login (nothing sent).
@@ -106,6 +109,9 @@ def send_messages(campaign: Campaign, items: Sequence[MailItem], texts: dict[str
     sent, started = 0, None
     with open_connection(campaign.smtp, password) as client:
         for item in items:
+            if log.last(item.id) != item.last:
+                on_sent(item, None)
+                continue
             if started is not None:
                 pace.sleep(max(0.0, started + 60.0 / pace.per_minute - pace.clock()))
             started = pace.clock()
@@ -124,13 +130,14 @@ def _send_one(client: smtplib.SMTP, campaign: Campaign, item: MailItem, text: Ma
     log.append(record)
     try:
         refused = client.send_message(message)
-    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+            smtplib.SMTPNotSupportedError) as err:
         log.append(replace(record, state=Delivery.FAILED, time=now(), error=_reason(err)))
         raise SendStopped(sent, item, N_("the server refused the message: {reply}"), 1, reply=_reason(err)) from err
     except (smtplib.SMTPException, OSError) as err:
         raise SendStopped(sent, item, N_("the connection was lost while sending ({reply})"), 3, unconfirmed=True,
                           reply=str(err)) from err
-    done = replace(record, state=Delivery.SENT, time=now(),
+    done = replace(record, state=Delivery.SENT, time=now(), addresses=[a for a in item.addresses if a not in refused],
                    error="; ".join(f"{a}: {_reason(r)}" for a, r in refused.items()))
     log.append(done)
     return done
