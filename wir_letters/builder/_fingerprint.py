@@ -56,7 +56,7 @@ def settings_digest(campaign: Campaign) -> str:
         "conditions": campaign.conditions,
         "attachments": [a.title for a in campaign.attachments],
         "locale": campaign.locale,
-    })
+    } | ({"keep": sorted(campaign.output.keep)} if set(campaign.output.keep) != {"docx", "pdf"} else {}))
 
 
 @dataclass(frozen=True)

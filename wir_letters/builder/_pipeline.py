@@ -192,8 +192,11 @@ class Pipeline:
                                     pdf_a=self.campaign.output.pdf_a is not None)
         retire_leftovers(self.manifest, self.layout, plan)
         result.bundle = plan.bundle
-        result.documents = plan.pdfs
-        self.manifest.record(plan.recipient.id, manifest_entry(self.layout, plan, result, pages, item.inputs))
+        entry = manifest_entry(self.layout, plan, result, pages, item.inputs, set(self.campaign.output.keep))
+        result.documents = {d.document.id: d.pdf for d in plan.documents if self.layout.relative(d.pdf) in entry.files}
+        self.manifest.record(plan.recipient.id, entry)
+        for name in entry.dropped:  # output.keep: only the bundle (and what is kept) stays
+            (self.layout.out / name).unlink(missing_ok=True)
 
     def _attachment(self, path: Path) -> PdfReader:
         """Open each attachment once per build: re-reading it for every bundle doubles the cost."""
@@ -219,13 +222,18 @@ def record_failure(manifest: Manifest, layout: OutputLayout, result: RecipientRe
 
 
 def manifest_entry(layout: OutputLayout, plan: RecipientPlan, result: RecipientResult, pages: dict[str, int],
-                   inputs: Inputs) -> ManifestEntry:
-    """The manifest entry of a complete recipient: bundle, pages, file hashes, inputs."""
+                   inputs: Inputs, keep: set[str] | None = None) -> ManifestEntry:
+    """The manifest entry of a complete recipient: bundle, pages, file hashes, inputs; the per-document
+    files not in ``keep`` (``output.keep``) are recorded as ``dropped``, to be deleted."""
+    keep = {"docx", "pdf"} if keep is None else keep
+    hashes = {layout.relative(p): file_digest(p) for p in plan.outputs}
+    dropped = {name for name in hashes if name != layout.relative(plan.bundle) and name.rsplit(".", 1)[-1] not in keep}
     return ManifestEntry(
         name=result.name,
         bundle=layout.relative(plan.bundle),
         pages=result.pages,
         documents={d.document.id: DocumentEntry(d.document.title, pages[d.document.id]) for d in plan.documents},
-        files={layout.relative(p): file_digest(p) for p in plan.outputs},
+        files={name: digest for name, digest in hashes.items() if name not in dropped},
+        dropped={name: hashes[name] for name in dropped},
         inputs=inputs,
     )

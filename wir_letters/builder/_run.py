@@ -80,7 +80,7 @@ class Run:
                 self.reporter.done(result)
         if not (self.options.only or self.options.retry_failed):
             pipeline.cache.prune(digest for entry in self.manifest.values()
-                                 for name, digest in entry.files.items() if name.endswith(".docx"))
+                                 for name, digest in {**entry.files, **entry.dropped}.items() if name.endswith(".docx"))
         manifest = self.manifest.flush()
         self.journal.clear()  # the manifest now records every file written
         alone = {path: str(reason) for path, reason in getattr(pipeline.pool.converter, "notes", {}).items()}
@@ -124,7 +124,8 @@ class Run:
             return
         entry = self.manifest.get(plan.recipient.id)
         result.bundle = plan.bundle
-        result.documents = plan.pdfs
+        result.documents = {doc_id: pdf for doc_id, pdf in plan.pdfs.items()  # output.keep may have dropped some
+                            if entry is not None and self.layout.relative(pdf) in entry.files}
         result.pages = entry.pages if entry else 0
         self.reporter.done(result)
 

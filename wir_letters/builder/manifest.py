@@ -46,6 +46,7 @@ class ManifestEntry:
     pages: int = 0
     documents: Mapping[str, DocumentEntry] = field(default_factory=dict)  # document id -> title, pages
     files: Mapping[str, str] = field(default_factory=dict)  # output path -> SHA-256
+    dropped: Mapping[str, str] = field(default_factory=dict)  # made, then deleted (output.keep) -> SHA-256
     inputs: Inputs | None = None
     error: str | None = None
 
@@ -66,7 +67,7 @@ class ManifestEntry:
             "files": dict(self.files),
             "inputs": self.inputs.as_json() if self.inputs is not None else {},
             "error": None,
-        }
+        } | ({"dropped": dict(self.dropped)} if self.dropped else {})
 
     @classmethod
     def from_json(cls, data: Any) -> ManifestEntry:
@@ -76,7 +77,7 @@ class ManifestEntry:
             ValueError: ``data`` is not a manifest entry.
         """
         if not isinstance(data, dict) or not all(isinstance(data.get(key, {}), dict)
-                                                 for key in ("files", "documents", "inputs")):
+                                                 for key in ("files", "documents", "inputs", "dropped")):
             raise ValueProblem(N_("not a wir_letters manifest entry"), code="manifest.bad_entry")
         try:
             documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0))
@@ -85,7 +86,7 @@ class ManifestEntry:
             raise ValueProblem(N_("not a wir_letters manifest entry: a document is not a mapping"),
                                code="manifest.bad_entry") from err
         return cls(name=data.get("name", ""), bundle=data.get("bundle"), pages=data.get("pages", 0),
-                   documents=documents, files=data.get("files", {}),
+                   documents=documents, files=data.get("files", {}), dropped=data.get("dropped", {}),
                    inputs=Inputs.from_json(data["inputs"]) if "inputs" in data else None, error=data.get("error"))
 
 

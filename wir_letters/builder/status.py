@@ -124,8 +124,8 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: ManifestEntry | None, lay
     reasons = _whole_recipient_reasons(old, inputs)
     redo = set(everything) if reasons else set()
     for doc in plan.documents:
-        reason = _document_reasons(doc.document.id, doc.document.template.name, old, inputs, entry, files,
-                                   (doc.docx, doc.pdf))
+        kept = tuple(p for p in (doc.docx, doc.pdf) if layout.relative(p) not in entry.dropped)
+        reason = _document_reasons(doc.document.id, doc.document.template.name, old, inputs, entry, files, kept)
         reasons += reason
         if reason:
             redo.add(doc.document.id)
@@ -134,6 +134,8 @@ def assess(plan: RecipientPlan, inputs: Inputs, entry: ManifestEntry | None, lay
     reasons += _bundle_reasons(plan, old, inputs, entry, files)
     if not reasons:
         return Status(rid, State.UP_TO_DATE)
+    if entry.dropped:  # output.keep deleted the documents' files: make them all again (from the cache)
+        redo = set(everything)
     return Status(rid, State.CHANGED, tuple(reasons), frozenset(redo), True, edited)
 
 

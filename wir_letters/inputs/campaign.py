@@ -115,6 +115,7 @@ class Output(BaseModel):
     bundle_name: str = "{id}.pdf"
     print_run: bool = False  # after a successful build, also write OUT/_print/ (print run, dispatch list)
     pdf_a: Literal["2b"] | None = None  # "2b": every document and bundle as PDF/A-2b (for the e-file)
+    keep: list[Literal["docx", "pdf"]] = ["docx", "pdf"]  # per-document files kept next to the bundle
 
 
 class Campaign(BaseModel):

@@ -59,6 +59,12 @@ def preview(campaign: Campaign, recipient_id: str, *, out: Path | None = None, d
 def _chosen_pdf(campaign: Campaign, bundle: Path, documents: dict[str, Path], document: str | None) -> Path:
     if document is None:
         return bundle
+    known = {d.id for d in campaign.documents}
+    if document not in documents and document in known and "pdf" not in campaign.output.keep:
+        raise InputError(Problem(str(campaign.source), N_("the PDF of document {document!r} is not kept (output.keep)"),
+                                 field="--document", fix=N_("preview the whole bundle (leave out --document), or add "
+                                                            "pdf to output.keep and build again"),
+                                 code="preview.document_not_kept", params={"document": document}))
     if document not in documents:
         raise InputError(Problem(str(campaign.source), N_("this recipient gets no document {document!r}"),
                                  field="--document", fix=N_("use one of: {documents}"), code="preview.unknown_document",

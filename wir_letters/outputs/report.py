@@ -197,8 +197,8 @@ def _row(rid: str, name: str, state: str, entry: ManifestEntry | None, error: st
         return row
     row.pages = entry.pages
     row.bundle = _href(entry.bundle) if entry.bundle else None
-    row.parts = [Part(doc.title, _href(layout.relative(layout.pdf(rid, doc_id))), doc.pages)
-                 for doc_id, doc in entry.documents.items()]
+    row.parts = [Part(doc.title, _href(name) if (name := layout.relative(layout.pdf(rid, doc_id))) in entry.files
+                      else None, doc.pages) for doc_id, doc in entry.documents.items()]
     return row
 
 
@@ -236,10 +236,14 @@ def _pages(rid: str, entry: ManifestEntry, layout: OutputLayout, images: PageIma
            attachments: list[_Attachment]) -> list[Page]:
     """Every page of the bundle, rendered part by part (documents, then the shared attachments)."""
     pages: list[Page] = []
+    first = 1  # the document's first page in the bundle
     for doc_id, doc in entry.documents.items():
-        made = _images(layout.relative(layout.pdf(rid, doc_id)), list(range(1, doc.pages + 1)), PAGE_WIDTH,
-                       entry, layout, images)
+        own = layout.relative(layout.pdf(rid, doc_id))
+        source, numbers = (own, range(1, doc.pages + 1)) if own in entry.files else \
+            (entry.bundle or "", range(first, first + doc.pages))  # output.keep dropped it: the bundle's pages
+        made = _images(source, list(numbers), PAGE_WIDTH, entry, layout, images)
         pages += [Page(f"{IMAGE_DIR}/{name}", w, h, doc.title) for name, w, h in made]
+        first += doc.pages
     for attachment in attachments:
         made = images.images(attachment.path, attachment.digest, list(range(1, attachment.pages + 1)), PAGE_WIDTH)
         pages += [Page(f"{IMAGE_DIR}/{name}", w, h, attachment.title) for name, w, h in made]
