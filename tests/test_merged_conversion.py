@@ -145,10 +145,21 @@ def test_build_verbose_names_the_documents_converted_alone(tmp_path: Path, run_c
     numbered list), and names no document that was merged; the letters still come out complete."""
     from tests.conftest import RECIPIENTS, write_campaign
 
-    path = write_campaign(tmp_path, RECIPIENTS)
+    path = write_campaign(tmp_path, RECIPIENTS, output={"folder": "out", "merge": True})
     letter(tmp_path / "templates" / "call.docx", "{{ recipient.name }}", 2, numbered=True)
     done = run_cli("build", "-c", str(path), "--verbose")
     assert done.code == 0, done.err
     alone = [line for line in done.out.splitlines() if "converted alone" in line]
     assert sorted(alone) == [f"{rid}/call.pdf: converted alone: it has a numbered list" for rid in ("fulda", "kassel")]
     assert "Brief an Magistrat der Stadt Kassel" in page_texts(tmp_path / "out" / "kassel" / "call.pdf")[0]
+
+
+def test_merged_conversion_is_off_unless_the_campaign_asks(tmp_path: Path, run_cli) -> None:
+    """This test ensures that without output.merge every document is converted on its own, so
+    build --verbose has nothing to explain."""
+    from tests.conftest import RECIPIENTS, write_campaign
+
+    path = write_campaign(tmp_path, RECIPIENTS)
+    done = run_cli("build", "-c", str(path), "--verbose")
+    assert done.code == 0, done.err
+    assert "converted alone" not in done.out

@@ -116,6 +116,7 @@ class Output(BaseModel):
     print_run: bool = False  # after a successful build, also write OUT/_print/ (print run, dispatch list)
     pdf_a: Literal["2b"] | None = None  # "2b": every document and bundle as PDF/A-2b (for the e-file)
     keep: list[Literal["docx", "pdf"]] = ["docx", "pdf"]  # per-document files kept next to the bundle
+    merge: bool = False  # convert same-template letters many per LibreOffice document (see README, Performance)
 
 
 class Campaign(BaseModel):
