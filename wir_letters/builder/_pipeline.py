@@ -193,7 +193,7 @@ class Pipeline:
         retire_leftovers(self.manifest, self.layout, plan)
         result.bundle = plan.bundle
         entry = manifest_entry(self.layout, plan, result, pages, item.inputs, set(self.campaign.output.keep))
-        result.documents = {d.document.id: d.pdf for d in plan.documents if self.layout.relative(d.pdf) in entry.files}
+        result.documents = recorded_pdfs(self.layout, plan, entry)
         self.manifest.record(plan.recipient.id, entry)
         for name in entry.dropped:  # output.keep: only the bundle (and what is kept) stays
             (self.layout.out / name).unlink(missing_ok=True)
@@ -203,6 +203,11 @@ class Pipeline:
         if path not in self.attachments:
             self.attachments[path] = PdfReader(path)
         return self.attachments[path]
+
+
+def recorded_pdfs(layout: OutputLayout, plan: RecipientPlan, entry: ManifestEntry | None) -> dict[str, Path]:
+    """Each document's PDF by document id, when the entry records it (``output.keep`` may drop them)."""
+    return {doc_id: pdf for doc_id, pdf in plan.pdfs.items() if entry is not None and layout.relative(pdf) in entry.files}
 
 
 def retire_leftovers(manifest: Manifest, layout: OutputLayout, plan: RecipientPlan) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from wir_letters.builder._environment import is_disk_full
 from wir_letters.builder._fingerprint import Inputs, file_digest, inputs_for, settings_digest
 from wir_letters.builder._journal import Journal
-from wir_letters.builder._pipeline import Pipeline, record_failure
+from wir_letters.builder._pipeline import Pipeline, record_failure, recorded_pdfs
 from wir_letters.builder.assess import assess_each, plan_each
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
@@ -124,8 +124,7 @@ class Run:
             return
         entry = self.manifest.get(plan.recipient.id)
         result.bundle = plan.bundle
-        result.documents = {doc_id: pdf for doc_id, pdf in plan.pdfs.items()  # output.keep may have dropped some
-                            if entry is not None and self.layout.relative(pdf) in entry.files}
+        result.documents = recorded_pdfs(self.layout, plan, entry)
         result.pages = entry.pages if entry else 0
         self.reporter.done(result)
 

@@ -103,6 +103,11 @@ def option(*names: str, **attrs: Any) -> Callable[[Command], Command]:
     return click.option(*names, cls=TranslatedOption, **attrs)
 
 
+def split_ids(values: Sequence[str]) -> tuple[str, ...]:
+    """Recipient ids given repeated (``--only a --only b``) or comma-separated (``--only a,b``)."""
+    return tuple(i.strip() for value in values for i in value.split(",") if i.strip())
+
+
 def say(target: LazyConsole, message: str, **params: object) -> None:
     """Print ``message`` (an English template) in the chosen language, filled with ``params``."""
     target.print(render(message, params), markup=False)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from wir_letters.cli.app import (EXIT_INPUT, Command, campaign_option, cli, console, errors, option, out_option,
-                                 print_problems, recipients_option, say, sheet_option)
+                                 print_problems, recipients_option, say, sheet_option, split_ids)
 from wir_letters.i18n import N_, render
 
 if TYPE_CHECKING:
@@ -25,12 +25,6 @@ if TYPE_CHECKING:
     from wir_letters.outputs.dispatch import Sort
 
 REMOVED_DIR = "_removed"  # wir_letters.builder.layout.REMOVED_DIR (a test checks they agree)
-
-
-def shown(reason: str) -> str:
-    """A status reason in the chosen language (a reason carries its template when it has one)."""
-    text = getattr(reason, "text", None)
-    return str(text) if text is not None else str(reason)
 
 
 def problems_json(problems: Sequence[Problem]) -> str:
@@ -85,7 +79,7 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
     own_list = _own_list(campaign, recipients)
     if recipients:
         campaign = campaign.model_copy(update={"recipients": recipients.resolve()})
-    ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
+    ids = split_ids(only)
     with ProgressReporter(console.real, enabled=console.is_terminal and not quiet) as progress:
         reporter = ImagePrefetch(OutputLayout.of(campaign, out).out, progress)  # report images while LO works
         try:
@@ -126,7 +120,7 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
         say(console, N_("{file}: the next build sets it aside and builds every recipient again"), file=str(damaged))
     statuses, unplanned = assess_all(campaign, listed, layout.out, prune=_own_list(campaign, recipients))
     for status in statuses:
-        console.print(f"{status.id}: {render(status.state)}" + "".join(f"\n    {shown(r)}" for r in status.reasons),
+        console.print(f"{status.id}: {status.state.text}" + "".join(f"\n    {r.text}" for r in status.reasons),
                       markup=False)
     for result in unplanned:
         console.print(f"{result.id}: {render(State.ERROR)}\n    {result.error}", markup=False)

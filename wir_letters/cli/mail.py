@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from wir_letters.cli.app import (EXIT_ENVIRONMENT, EXIT_INPUT, campaign_option, cli, console, errors, option,
-                                 out_option, say)
+                                 out_option, say, split_ids)
 from wir_letters.i18n import N_, render
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def send_command(campaign_path: Path, out: Path | None, really: bool, limit: int
 
     campaign, items = _plan(campaign_path, out)
     smtp = _smtp(campaign)
-    options = SendOptions(_ids(only), _ids(skip), limit, resend_changed, resend_unconfirmed)
+    options = SendOptions(split_ids(only), split_ids(skip), limit, resend_changed, resend_unconfirmed)
     choice = choose(items, options)
     per_minute = rate or smtp.rate_per_minute
     password = smtp_password(smtp) if really and choice.to_send else None  # before saying "Sending …"
@@ -127,19 +127,15 @@ def _smtp(campaign: Campaign) -> SmtpSettings:
     return campaign.smtp
 
 
-def _ids(values: Sequence[str]) -> tuple[str, ...]:
-    return tuple(i.strip() for value in values for i in value.split(",") if i.strip())
-
-
 def _show_choice(choice: Choice, really: bool, server: str) -> None:
     """What this run sends and what it leaves out, and why."""
-    from wir_letters.outputs.mail.plan import MailState
+    from wir_letters.outputs.mail.plan import MailState, megabytes
 
     say(console, N_("Sending {count} message(s) through {server}:") if really else
          N_("Dry run: nothing is sent. Would send {count} message(s) through {server}:"),
          count=len(choice.to_send), server=server)
     for item in choice.to_send:
-        console.print(f"  {item.id} -> {', '.join(item.addresses)} ({item.size / 1e6:.1f} MB"
+        console.print(f"  {item.id} -> {', '.join(item.addresses)} ({megabytes(item.size)}"
                       + (f"; {render(item.state)}" if item.state != MailState.NOT_SENT else "") + ")", markup=False)
     if choice.already_sent:
         say(console, N_("already sent, not sent again: {count}"), count=len(choice.already_sent))

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from wir_letters.cli.app import cli, console, errors, print_problems, say
-from wir_letters.cli.commands import (_own_list, _relative, _report, _with_sheet, build_options, report_changes,
-                                      shown)
+from wir_letters.cli.app import cli, console, errors, print_problems, say, split_ids
+from wir_letters.cli.commands import (_own_list, _relative, _report, _with_sheet, build_options, report_changes)
 from wir_letters.i18n import N_
 
 if TYPE_CHECKING:
@@ -27,7 +26,7 @@ def watch_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
     from wir_letters.inputs.campaign import load_campaign
     from wir_letters.outputs.watch import watch
 
-    ids = [i.strip() for value in only for i in value.split(",") if i.strip()]
+    ids = split_ids(only)
     own_list = [True]  # as in build: the campaign's own list retires the recipients missing from it
 
     def load() -> Campaign:
@@ -70,7 +69,7 @@ def _show_result(result: BuildResult, seconds: float) -> None:
         status = recipient.status
         if recipient.ok and status is not None and status.needs_build:
             rebuilt += 1
-            say(console, N_("rebuilt {id}: {reasons}"), id=recipient.id, reasons="; ".join(map(shown, status.reasons)))
+            say(console, N_("rebuilt {id}: {reasons}"), id=recipient.id, reasons="; ".join(r.text for r in status.reasons))
         elif not recipient.ok:
             say(errors, N_("FAILED {id}: {error}"), id=recipient.id, error=recipient.error)
     report_changes(result)

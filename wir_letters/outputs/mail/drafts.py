@@ -55,9 +55,8 @@ def write_drafts(campaign: Campaign, items: Sequence[MailItem], out: Path | None
             write_atomic(target, draft_bytes(campaign, item, texts[item.id]))
             done.written.append(target)
             continue
-        target.unlink(missing_ok=True)
         (done.without_address if item.state == MailState.NO_ADDRESS else done.refused).append(item)
-    for stale in set(folder.glob("*.eml")) - set(done.written):  # recipients no longer in the list
+    for stale in set(folder.glob("*.eml")) - set(done.written):  # no draft now: no address, bundle, or row
         stale.unlink(missing_ok=True)
     return done
 

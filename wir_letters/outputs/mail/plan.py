@@ -17,7 +17,6 @@ from wir_letters.builder.assess import assess_all
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
 from wir_letters.builder.status import State, Status
-from wir_letters.files import sha256_file
 from wir_letters.i18n import N_, render
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.mail_settings import message_bytes
@@ -103,13 +102,13 @@ def _item(recipient: Recipient, status: Status | None, manifest: Manifest, layou
         return MailItem(recipient, addresses, MailState.NO_BUNDLE, N_("{why}: run wir-letters build first"), last=last,
                         params={"why": why})
     bundle = layout.out / entry.bundle
-    size, sha256 = bundle.stat().st_size, sha256_file(bundle)
+    size, sha256 = bundle.stat().st_size, entry.files[entry.bundle]  # up to date: the file has this hash
     if limit is not None and message_bytes(size) > limit:
         state, detail = MailState.TOO_LARGE, N_("the e-mail would be about {message} (the bundle {size}, encoded for "
                                                 "e-mail), over the limit of {limit} (mail.max_attachment_mb); send it "
                                                 "another way, or raise the limit if the receiving server allows it")
-        params: dict[str, Any] = {"message": _megabytes(message_bytes(size)), "size": _megabytes(size),
-                                  "limit": _megabytes(limit)}
+        params: dict[str, Any] = {"message": megabytes(message_bytes(size)), "size": megabytes(size),
+                                  "limit": megabytes(limit)}
     else:
         state, detail, params = _sent_state(last, sha256)
     return MailItem(recipient, addresses, state, detail, bundle, sha256, size, last, params)
@@ -132,7 +131,8 @@ def _sent_state(last: SentRecord | None, sha256: str) -> tuple[MailState, str, d
     return MailState.SENT, N_("sent {when} to {addresses}"), params
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size as people read it: ``1.2 MB``."""
     return f"{size / 1_000_000:.1f} MB"
 
 
