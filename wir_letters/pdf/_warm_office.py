@@ -10,7 +10,6 @@ import itertools
 import json
 import os
 import select
-import shutil
 import subprocess
 import time
 from concurrent.futures import Executor
@@ -19,6 +18,7 @@ from typing import Any
 
 from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase
+from wir_letters.pdf._print_copy import write_print_copy
 from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent, kill_group
 
 READY_SECONDS = 90.0  # a first start with a new profile (and its restart) on a loaded machine
@@ -87,7 +87,7 @@ class Office:
         scratch = self.folder / "scratch"
         staged, produced = scratch / "0000.docx", scratch / "0000.pdf"  # the names soffice --convert-to sees
         produced.unlink(missing_ok=True)
-        shutil.copyfile(source, staged)
+        write_print_copy(source, staged)
         request = {"source": str(staged), "target": str(produced), "filter": filter_name, "options": options}
         assert self.helper is not None and self.helper.stdin is not None
         try:

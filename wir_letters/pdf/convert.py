@@ -31,6 +31,7 @@ from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._failures import check_space, converter_failed, failure_text
 from wir_letters.pdf._merged import Group, Outcome, plan, regroup, settle
 from wir_letters.pdf._pdfnorm import normalize_pdf
+from wir_letters.pdf._print_copy import write_print_copy
 from wir_letters.pdf._soffice import INSTALL_HINT, Soffice, SofficeRun, find_soffice
 
 __all__ = [
@@ -233,7 +234,7 @@ class LibreOfficeConverter:
         try:
             staged = {job: staging / f"{n:04d}.docx" for n, job in enumerate(jobs)}
             for job, path in staged.items():
-                shutil.copyfile(job.source, path)
+                write_print_copy(job.source, path)
             run = self._run_soffice(list(staged.values()), staging / "pdf", profile)
             if run.failed:
                 shutil.rmtree(profile, ignore_errors=True)  # a crashed instance may leave it locked
