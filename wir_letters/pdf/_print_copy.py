@@ -13,6 +13,7 @@ report.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import threading
 import zipfile
@@ -22,7 +23,8 @@ from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STYLES = "word/styles.xml"
-_REFERENCES = (b"tblStyle", b"defaultTableStyle")  # the elements that name a table style
+_REFERENCE = re.compile(rb"<(?:\w+:)?(?:tblStyle|defaultTableStyle)[\s/>]")  # an element naming a table style
+_STYLE_PARTS = ("styles.xml", "stylesWithEffects.xml")  # where table styles are defined, not used
 _pruned: dict[tuple[bytes, frozenset[str]], bytes] = {}  # (styles digest, used ids) -> pruned styles.xml
 _lock = threading.Lock()
 
@@ -32,8 +34,7 @@ def write_print_copy(source: Path, target: Path) -> None:
     try:
         with zipfile.ZipFile(source) as archive:
             members = [(info, archive.read(info)) for info in archive.infolist()]
-        parts = {info.filename: data for info, data in members}
-        styles = pruned_styles(parts)
+        styles = pruned_styles({info.filename: data for info, data in members})
     except (zipfile.BadZipFile, OSError, KeyError, etree.XMLSyntaxError, ValueError, EOFError, RuntimeError):
         styles = None
     if styles is None:
@@ -49,19 +50,18 @@ def pruned_styles(parts: dict[str, bytes]) -> bytes | None:
     styles = parts.get(STYLES)
     if styles is None or b'w:type="table"' not in styles:
         return None
-    used = frozenset(_table_style_references(parts))
-    key = (hashlib.sha256(styles).digest(), used)
+    key = (hashlib.sha256(styles).digest(), frozenset(_table_style_references(parts)))
     with _lock:
         if key not in _pruned:
-            _pruned[key] = _prune(styles, used)
+            _pruned[key] = _prune(styles, key[1])
         return _pruned[key]
 
 
 def _table_style_references(parts: dict[str, bytes]) -> set[str]:
-    """The style ids named by ``w:tblStyle`` or ``w:defaultTableStyle`` outside the styles part."""
+    """The style ids named by ``w:tblStyle`` or ``w:defaultTableStyle`` outside the style parts."""
     used: set[str] = set()
     for name, data in parts.items():
-        if name == STYLES or not name.endswith(".xml") or not any(word in data for word in _REFERENCES):
+        if not name.endswith(".xml") or name.endswith(_STYLE_PARTS) or not _REFERENCE.search(data):
             continue
         root = etree.fromstring(data)
         for tag in ("tblStyle", "defaultTableStyle"):
