@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The suite asserts English messages, whatever the machine's locale (test_i18n checks German itself).
 os.environ["WIR_LETTERS_LANG"] = "en"
+# status snapshots (wir_letters.cli._status_snapshot) go to a scratch cache, not the user's ~/.cache
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="wir-letters-test-cache-")
 
 RECIPIENTS = [
     {"id": "landkreis-fulda", "name": "Kreisausschuss des Landkreises Fulda", "kind": "landkreis",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jinja2
 
-from wir_letters.builder._fingerprint import inputs_for, settings_digest
+from wir_letters.builder._fingerprint import _file_digest, inputs_for, settings_digest
 from wir_letters.builder._journal import interrupted
 from wir_letters.builder.layout import OutputLayout
 from wir_letters.builder.manifest import Manifest
@@ -24,7 +24,7 @@ from wir_letters.i18n import N_
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.inputs.recipients import Recipient, Recipients, as_recipient_list
 
-__all__ = ["assess_all", "assess_each", "plan_each"]
+__all__ = ["assess_all", "assess_each", "forget_file_digests", "plan_each"]
 
 
 def assess_all(campaign: Campaign, recipients: Recipients, out: Path, force: bool = False,
@@ -67,3 +67,9 @@ def plan_each(campaign: Campaign, chosen: Sequence[Recipient], out: Path,
                 str(campaign.source), N_("the bundle name pattern cannot be filled: {error}"),
                 where=N_("recipient {recipient_id}"), field="output.bundle_name", recipient=recipient.id,
                 code="bundle.pattern_unfillable", params={"error": str(err), "recipient_id": recipient.id}))
+
+
+def forget_file_digests() -> None:
+    """Hash every file again from now on (digests are otherwise kept while size and mtime stay),
+    so that an assessment reads each file it judges (``status`` records what it read)."""
+    _file_digest.cache_clear()

@@ -34,6 +34,8 @@ class LazyConsole:
 
     def __init__(self, stderr: bool) -> None:
         self.stderr = stderr
+        self.tee: list[str] | None = None  # while set, the plain text of every print is kept here too
+        self.tee_plain = True  # False once something other than plain text was printed while teeing
 
     @cached_property
     def real(self) -> Console:
@@ -43,6 +45,10 @@ class LazyConsole:
 
     def print(self, *objects: Any, **options: Any) -> None:
         """``Console.print``."""
+        if self.tee is not None:
+            plain = options == {"markup": False} and all(isinstance(o, str) for o in objects)
+            self.tee_plain = self.tee_plain and plain
+            self.tee.append(" ".join(map(str, objects)) + "\n")
         self.real.print(*objects, **options)
 
     @property

@@ -6,6 +6,7 @@ Each command imports what it needs inside its function, so that ``--help`` and a
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -106,6 +107,28 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
 @sheet_option
 @out_option
 def status_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> None:
+    from wir_letters.cli import _status_snapshot as snapshots
+    from wir_letters.i18n import language
+    arguments = [campaign_path.resolve(), recipients and recipients.resolve(), sheet, out and out.resolve()]
+    snapshot = snapshots.snapshot_file(arguments, language())
+    if snapshots.replay(snapshot):
+        return
+    from wir_letters.builder.assess import forget_file_digests
+    forget_file_digests()
+    snapshots.start_recording()
+    console.tee, console.tee_plain, errors.tee = [], True, []
+    try:
+        journal = _status(campaign_path, recipients, sheet, out)
+        text, clean = "".join(console.tee), console.tee_plain and not errors.tee
+    finally:
+        console.tee = errors.tee = None
+        snapshots.stop_recording()
+    if clean:
+        snapshots.store(snapshot, text, journal)
+
+
+def _status(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> Path:
+    """Print each recipient's state and reasons, and the e-mail states; return the build journal's path."""
     from wir_letters.builder.assess import assess_all
     from wir_letters.builder.layout import OutputLayout
     from wir_letters.builder.manifest import Manifest
@@ -129,6 +152,9 @@ def status_command(campaign_path: Path, recipients: Path | None, sheet: str | No
     if campaign.mail is not None:
         from wir_letters.cli.mail import print_mail_status
         print_mail_status(campaign, listed, out, statuses)
+    if layout.out.is_dir():
+        os.scandir(layout.out).close()  # recorded: a recipient's folder appearing or going shows in its times
+    return layout.journal
 
 
 @cli.command("preview", help=N_("Page images of one recipient, built first if needed (never the others); prints "

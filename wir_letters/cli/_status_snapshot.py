@@ -1,0 +1,110 @@
+"""``status`` answered from a snapshot when nothing it read has changed (as ``git status`` uses its index).
+
+A full ``status`` reads the campaign (validating it takes ~150 ms of imports alone), the list,
+templates, attachments, manifest and outputs. While it runs, a Python audit hook notes every
+file it opens and every folder it lists; afterwards the printed text is stored with the
+size, mtime, ctime and inode of each of them and of their folders (a file added or deleted
+changes its folder's times). The next ``status`` with the same arguments, language, settings
+and wir_letters code stats those paths and, when all are unchanged, prints the stored text
+without importing anything else. ctime cannot be set by programs, so a file put back with an
+old mtime (``cp -p``, unzip) still counts as changed. A snapshot is not stored when something
+was written during the last 2 seconds (a change within the same clock tick could go unseen),
+while a build is under way or was interrupted (its journal exists), or when ``status`` wrote
+anything to standard error. Snapshots live in ``$XDG_CACHE_HOME/wir-letters/status/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+_RACY_NS = 2_000_000_000  # a path changed this recently is not trusted to show a later change
+_CODE = Path(__file__).resolve().parent.parent  # the wir_letters package
+_SKIP = (".py", ".pyc", ".so", ".mo")  # code and catalogs: covered by the key
+_PYTHON = tuple({os.path.join(p, "") for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)})  # imports
+_recording: set[str] | None = None  # paths seen by the audit hook while a status runs
+_seen: set[str] = set()  # the paths of the last recording
+_hooked = False
+
+Stat = tuple[int, int, int, int] | None  # size, mtime_ns, ctime_ns, inode; None: missing
+
+
+def snapshot_file(arguments: Iterable[object], language: str) -> Path:
+    """Where the snapshot of a ``status`` with these (resolved) arguments and language lives."""
+    code = sorted((str(p), *_stat(str(p))[:2]) for p in _CODE.rglob("*.py"))  # type: ignore[index]
+    settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("WIR_LETTERS_"))
+    key = json.dumps([[str(a) for a in arguments], language, os.getcwd(), settings, code])
+    home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(home) / "wir-letters" / "status" / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+
+
+def replay(snapshot: Path) -> bool:
+    """Print the stored text when every recorded path is unchanged; False when it cannot."""
+    try:
+        stored = json.loads(snapshot.read_text(encoding="utf-8"))
+        if any(_stat(path) != (tuple(stat) if stat else None) for path, stat in stored["paths"]):
+            return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    sys.stdout.write(stored["text"])
+    sys.stdout.flush()
+    return True
+
+
+def start_recording() -> None:
+    """Begin noting the files and folders opened or listed (the hook is installed once)."""
+    global _recording, _hooked
+    _recording = set()
+    if not _hooked:
+        sys.addaudithook(_hook)
+        _hooked = True
+
+
+def stop_recording() -> None:
+    """Stop noting paths (what was noted stays for ``store``)."""
+    global _seen, _recording
+    _seen, _recording = _recording or set(), None
+
+
+def store(snapshot: Path, text: str, journal: Path) -> bool:
+    """Store ``text`` with the paths recorded until ``stop_recording`` unless that is unsafe (see above)."""
+    seen = _seen
+    if journal.exists():
+        return False
+    paths = seen | {str(Path(p).parent) for p in seen}
+    stats = {path: _stat(path) for path in sorted(paths)}
+    recent = time.time_ns() - _RACY_NS
+    if any(stat is not None and max(stat[1], stat[2]) > recent for stat in stats.values()):
+        return False
+    data = json.dumps({"text": text, "paths": list(stats.items())}, ensure_ascii=False)
+    from wir_letters.files import write_atomic  # not needed to replay: tempfile imports random (10 ms)
+    try:
+        write_atomic(snapshot, data.encode("utf-8"), durable=False)
+    except OSError:
+        return False  # a cache: a read-only home only makes status slower
+    return True
+
+
+def _hook(event: str, args: tuple[object, ...]) -> None:
+    if _recording is None or event not in ("open", "os.listdir", "os.scandir"):
+        return
+    target = args[0] if args else None
+    if target is None and event != "open":
+        target = "."
+    if isinstance(target, (str, bytes, os.PathLike)):
+        path = os.path.abspath(os.fsdecode(target))
+        if not path.endswith(_SKIP) and not path.startswith(_PYTHON) and ".dist-info" not in path:
+            _recording.add(path)
+
+
+def _stat(path: str) -> Stat:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
