@@ -35,8 +35,8 @@ def test_manifest_lists_pages_and_hashes(campaign_file: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     entry = manifest["recipients"]["kassel"]
     assert entry["bundle"] == "kassel.pdf" and entry["pages"] == 4
-    assert entry["documents"] == {"letter": {"title": "Anschreiben", "pages": 1},
-                                  "call": {"title": "Ausschreibung", "pages": 1}}
+    assert entry["documents"] == {"letter": {"title": "Anschreiben", "pages": 1, "position": 1},
+                                  "call": {"title": "Ausschreibung", "pages": 1, "position": 2}}
     assert set(entry["files"]) == {"kassel.pdf", "kassel/letter.docx", "kassel/letter.pdf",
                                    "kassel/call.docx", "kassel/call.pdf"}
     for name, digest in entry["files"].items():

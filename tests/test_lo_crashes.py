@@ -81,7 +81,7 @@ class InOrder(LibreOfficeConverter):
         super().__init__(folder, workers=1, soffice="/bin/true")
         self.starts: list[int] = []
 
-    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> SofficeRun:
+    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path, progress: object = None) -> SofficeRun:
         self.starts.append(len(files))
         outdir.mkdir(parents=True, exist_ok=True)
         for file in files:

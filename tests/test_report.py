@@ -10,6 +10,9 @@ import pytest
 
 from tests.conftest import RECIPIENTS, FakeConverter, write_campaign
 from wir_letters import build, load_campaign
+from wir_letters.builder.manifest import Manifest
+from wir_letters.builder.results import Silent
+from wir_letters.outputs.prefetch import ImagePrefetch
 from wir_letters.outputs.report import write_report
 from wir_letters.outputs.thumbnails import png_bytes
 
@@ -38,6 +41,24 @@ def test_images_are_cached_by_pdf_hash(report, tmp_path: Path) -> None:
     one = next(images.glob("*-1-120.png"))
     one.unlink()
     assert write_report(result, campaign).rendered == 1  # only what is missing is rendered
+
+
+def test_images_made_during_the_build_are_the_ones_the_report_uses(tmp_path: Path) -> None:
+    """This test ensures that the images rendered in one pass per PDF while the build runs (every
+    page, plus page 1's thumbnail for the first document) leave the report nothing to render."""
+    campaign = load_campaign(write_campaign(tmp_path))
+    out = tmp_path / "out"
+    prefetch = ImagePrefetch(out, Silent())
+    result = build(campaign, converter=FakeConverter(pages=2), reporter=prefetch)
+    prefetch.close()
+    made = sorted(path.name for path in (out / "_report" / "img").glob("*.png"))
+    documents = sum(len(r.documents) for r in result.results)
+    assert len(made) == documents * 2 + len(result.results)  # 2 pages each, one thumbnail per recipient
+    entry = Manifest.load(out / "manifest.json").get("kassel")
+    assert entry is not None and list(entry.documents) == ["letter", "call"]  # bundle order, not sorted by id
+    written = write_report(result, campaign)
+    assert written.rendered == 2  # the attachment's two pages only
+    assert written.reused >= len(made)
 
 
 def test_page_is_escaped_and_has_no_network_or_inline_images(report) -> None:

@@ -63,7 +63,8 @@ class ManifestEntry:
             "name": self.name,
             "bundle": self.bundle,
             "pages": self.pages,
-            "documents": {doc_id: {"title": doc.title, "pages": doc.pages} for doc_id, doc in self.documents.items()},
+            "documents": {doc_id: {"title": doc.title, "pages": doc.pages, "position": n}  # the file sorts keys
+                          for n, (doc_id, doc) in enumerate(self.documents.items(), start=1)},
             "files": dict(self.files),
             "inputs": self.inputs.as_json() if self.inputs is not None else {},
             "error": None,
@@ -80,8 +81,8 @@ class ManifestEntry:
                                                  for key in ("files", "documents", "inputs", "dropped")):
             raise ValueProblem(N_("not a wir_letters manifest entry"), code="manifest.bad_entry")
         try:
-            documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0))
-                         for doc_id, doc in data.get("documents", {}).items()}
+            listed = sorted(data.get("documents", {}).items(), key=lambda item: item[1].get("position", 0))
+            documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0)) for doc_id, doc in listed}
         except AttributeError as err:
             raise ValueProblem(N_("not a wir_letters manifest entry: a document is not a mapping"),
                                code="manifest.bad_entry") from err

@@ -14,7 +14,7 @@ from pathlib import Path
 from wir_letters.builder.results import RecipientResult, Reporter
 from wir_letters.outputs.report import IMAGE_DIR, REPORT_DIR
 from wir_letters.files import sha256_file
-from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages
+from wir_letters.outputs.thumbnails import PageImages
 
 
 class ImagePrefetch:
@@ -45,8 +45,4 @@ class ImagePrefetch:
         for number, pdf in enumerate(result.documents.values()):
             if not pdf.is_file():
                 continue
-            digest = sha256_file(pdf)
-            pages = self.images.page_count(pdf)
-            if number == 0:
-                self.images.images(pdf, digest, [1], THUMB_WIDTH)
-            self.images.images(pdf, digest, list(range(1, pages + 1)), PAGE_WIDTH)
+            self.images.render_all(pdf, sha256_file(pdf), thumb=number == 0)

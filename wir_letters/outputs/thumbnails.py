@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # pypdfium2 ships no py.typed marker
@@ -63,12 +64,25 @@ class PageImages:
         made: list[tuple[str, int, int]] = []
         for page_no, (pixels, w, h, stride, channels) in rasters(pdf, pages, width=width)[1]:
             name = image_name(digest, page_no, width)
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.folder / name, png_bytes(pixels, w, h, stride, channels), durable=False)
-            self.rendered += 1
-            self.used.add(name)
+            self._write(name, png_bytes(pixels, w, h, stride, channels))
             made.append((name, w, h))
         return made
+
+    def render_all(self, pdf: Path, digest: str, thumb: bool) -> None:
+        """Make the missing ``PAGE_WIDTH`` images of every page of ``pdf`` (and, with ``thumb``, page 1's
+        ``THUMB_WIDTH`` one) in one pass: the PDF is opened once and each page loaded once."""
+        def wanted(page: int) -> list[int]:
+            widths = [PAGE_WIDTH] + ([THUMB_WIDTH] if thumb and page == 1 else [])
+            return [w for w in widths if _png_size(self.folder / image_name(digest, page, w)) is None]
+
+        for page_no, (pixels, w, h, stride, channels) in rasters_at(pdf, wanted):
+            self._write(image_name(digest, page_no, w), png_bytes(pixels, w, h, stride, channels))
+
+    def _write(self, name: str, png: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_atomic(self.folder / name, png, durable=False)
+        self.rendered += 1
+        self.used.add(name)
 
     def page_count(self, pdf: Path) -> int:
         """The number of pages of ``pdf`` (0 when it cannot be read)."""
@@ -94,6 +108,36 @@ class PageImages:
 Raster = tuple[bytes, int, int, int, int]  # gray pixels, width, height, stride, channels
 
 
+def rasters_at(pdf: Path, widths: Callable[[int], list[int]]) -> list[tuple[int, Raster]]:
+    """Render each page ``n`` (1-based) of ``pdf`` in gray at every width in ``widths(n)``, opening
+    the PDF once and loading each page once (none for a page that needs no image)."""
+    rendered: list[tuple[int, Raster]] = []
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(pdf)
+        except (pdfium.PdfiumError, OSError):
+            return rendered
+        try:
+            for page_no in range(1, len(document) + 1):
+                sizes = widths(page_no)
+                if not sizes:
+                    continue
+                page = document[page_no - 1]
+                rendered += [(page_no, _raster(page, width / max(page.get_width(), 1.0), True)) for width in sizes]
+                page.close()
+        finally:
+            document.close()
+    return rendered
+
+
+def _raster(page: pdfium.PdfPage, scale: float, gray: bool) -> Raster:
+    bitmap = page.render(scale=scale, grayscale=gray, rev_byteorder=not gray)
+    try:
+        return bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride, bitmap.n_channels
+    finally:
+        bitmap.close()
+
+
 def rasters(pdf: Path, pages: list[int] | None = None, *, width: int | None = None, dpi: float = 72.0,
             gray: bool = True) -> tuple[int, list[tuple[int, Raster]]]:
     """Render ``pages`` of ``pdf`` (1-based; None: every page) ``width`` pixels wide, or at ``dpi``
@@ -113,10 +157,7 @@ def rasters(pdf: Path, pages: list[int] | None = None, *, width: int | None = No
             for page_no in (n for n in (pages or range(1, count + 1)) if 1 <= n <= count):
                 page = document[page_no - 1]
                 scale = width / max(page.get_width(), 1.0) if width else dpi / 72.0
-                bitmap = page.render(scale=scale, grayscale=gray, rev_byteorder=not gray)
-                rendered.append((page_no, (bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,
-                                           bitmap.n_channels)))
-                bitmap.close()
+                rendered.append((page_no, _raster(page, scale, gray)))
                 page.close()
         finally:
             document.close()

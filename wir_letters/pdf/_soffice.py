@@ -87,8 +87,9 @@ class Soffice:
         return cls(soffice, *office_program(soffice))
 
     def run(self, files: list[Path], outdir: Path, profile: Path, timeout: float,
-            export: str = "pdf:writer_pdf_Export") -> SofficeRun:
+            export: str = "pdf:writer_pdf_Export", progress: Callable[[], None] | None = None) -> SofficeRun:
         """Convert ``files`` into ``outdir`` with ``profile``; start again when soffice.bin asks to.
+        ``progress`` is called (in this thread) whenever the number of PDFs in ``outdir`` changed.
 
         Raises:
             ConverterMissing: soffice cannot be started.
@@ -99,12 +100,13 @@ class Soffice:
             "--convert-to", export, "--outdir", str(outdir), *map(str, files),
         ]
         for _ in range(MAX_STARTS):
-            run = self._start(command, outdir, timeout)
+            run = self._start(command, outdir, timeout, progress)
             if not (self.direct and run.returncode == RESTART):
                 break
         return run
 
-    def _start(self, command: list[str], outdir: Path, timeout: float) -> SofficeRun:
+    def _start(self, command: list[str], outdir: Path, timeout: float,
+               progress: Callable[[], None] | None) -> SofficeRun:
         # the launcher script sets this for soffice.bin; a wrapper gets the environment unchanged
         env = {**os.environ, "SAL_ENABLE_FILE_LOCKING": "1"} if self.direct else None
         try:
@@ -115,12 +117,13 @@ class Soffice:
             raise ConverterMissing(N_("cannot run {program}: {error}; {hint}"), code="libreoffice.cannot_run",
                                    program=self.soffice, error=str(err), hint=Phrase(INSTALL_HINT)) from err
         try:
-            return _watch(process, outdir, timeout)
+            return _watch(process, outdir, timeout, progress)
         finally:
             kill_group(process)  # also reaps helpers soffice left behind in its process group
 
 
-def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float) -> SofficeRun:
+def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float,
+           progress: Callable[[], None] | None = None) -> SofficeRun:
     """Wait for soffice; kill it when no new PDF appeared in ``outdir`` for ``timeout`` seconds."""
     done, last_progress = 0, time.monotonic()
     while True:
@@ -131,6 +134,8 @@ def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float) -> So
         made = sum(1 for _ in outdir.glob("*.pdf")) if outdir.is_dir() else 0
         if made != done:
             done, last_progress = made, time.monotonic()
+            if progress is not None:
+                progress()
         elif time.monotonic() - last_progress > timeout:
             kill_group(process)
             return SofficeRun(True, None)

@@ -18,7 +18,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
@@ -61,6 +61,9 @@ PROFILE_PATTERN = PROFILE_PREFIX + "*"  # what a crashed build may leave in the 
 STAGING_PATTERN = STAGING_PREFIX + "*"  # … and may be removed before the next build starts
 
 
+Done = Callable[["ConversionJob", str], None]  # told about one job as soon as it is finished: (job, error text)
+
+
 @dataclass(frozen=True)
 class ConversionJob:
     """Convert ``source`` (a .docx) into ``target`` (a .pdf)."""
@@ -73,7 +76,9 @@ class Converter(Protocol):
     """Converts batches of DOCX files; ``slot`` (0 … workers-1) lets parallel callers not collide.
 
     Returns an error text for each target it could not produce. A converter whose PDFs carry
-    no text (a test double) sets ``renders_text = False`` to skip the text-fidelity check.
+    no text (a test double) sets ``renders_text = False`` to skip the text-fidelity check. One
+    whose ``convert_batch`` also takes a keyword ``done`` (a :data:`Done`) gets it from the pool
+    and may report finished jobs through it before the batch ends; the rest come from the dict.
     """
 
     workers: int
@@ -112,8 +117,12 @@ class LibreOfficeConverter:
         self.notes: dict[Path, str] = {}  # target -> why it was converted alone
         self._pages_seen: dict[str, int] = {}  # template key -> page count of its last merged letter
 
-    def convert_batch(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
+    def convert_batch(self, jobs: Sequence[ConversionJob], slot: int, done: Done | None = None) -> dict[Path, str]:
         """Convert ``jobs`` in one soffice process; retry what it left (see the module docstring).
+
+        ``done(job, "")`` is called for each document as soon as its PDF is complete (soffice
+        converts in order: a PDF is complete once the next document's PDF appears); the others
+        are reported by the returned dict and the caller.
 
         Returns:
             An error text for each target that could not be made.
@@ -124,11 +133,11 @@ class LibreOfficeConverter:
             ConverterMissing: soffice cannot be started.
         """
         if not self.merge:
-            return self._convert_alone(jobs, slot)
+            return self._convert_alone(jobs, slot, done)
         groups, alone = plan(jobs, self._pages_seen)
         self.notes.update((job.target, why) for job, why in alone.items())
         if not groups:
-            return self._convert_alone(jobs, slot)
+            return self._convert_alone(jobs, slot, done)
         outcome, run, missing = self._merged_round(groups, list(alone), slot, last_try=False)
         if outcome.again:
             second, _, _ = self._merged_round(regroup(outcome.again), [], slot, last_try=True)
@@ -138,9 +147,9 @@ class LibreOfficeConverter:
         errors = self._after_first(missing, run, slot) if missing else {}
         return errors | (self._convert_alone(list(outcome.alone), slot) if outcome.alone else {})
 
-    def _convert_alone(self, jobs: Sequence[ConversionJob], slot: int) -> dict[Path, str]:
+    def _convert_alone(self, jobs: Sequence[ConversionJob], slot: int, done: Done | None = None) -> dict[Path, str]:
         """Convert ``jobs`` one file per document; retry what soffice left (see the module docstring)."""
-        run, missing = self._attempt(jobs, slot)
+        run, missing = self._attempt(jobs, slot, done)
         return self._after_first(missing, run, slot) if missing else {}
 
     def _after_first(self, missing: list[ConversionJob], run: SofficeRun, slot: int) -> dict[Path, str]:
@@ -226,27 +235,41 @@ class LibreOfficeConverter:
             self._limit = self.timeout
             shutil.rmtree(folder, ignore_errors=True)
 
-    def _attempt(self, jobs: Sequence[ConversionJob], slot: int) -> tuple[SofficeRun, list[ConversionJob]]:
-        """Run soffice once on ``jobs``; return how it ended and the jobs left without a PDF."""
+    def _attempt(self, jobs: Sequence[ConversionJob], slot: int,
+                 done: Done | None = None) -> tuple[SofficeRun, list[ConversionJob]]:
+        """Run soffice once on ``jobs``; return how it ended and the jobs left without a PDF.
+        With ``done``, each PDF is collected and reported as soon as it is complete."""
         self.profile_root.mkdir(parents=True, exist_ok=True)
         profile = self.profile_root / f"{PROFILE_PREFIX}{os.getpid()}-{slot}"
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.profile_root))
         try:
-            staged = {job: staging / f"{n:04d}.docx" for n, job in enumerate(jobs)}
-            for job, path in staged.items():
-                write_print_copy(job.source, path)
-            run = self._run_soffice(list(staged.values()), staging / "pdf", profile)
+            produced = {job: staging / "pdf" / f"{n:04d}.pdf" for n, job in enumerate(jobs)}
+            for job, pdf in produced.items():
+                write_print_copy(job.source, staging / f"{pdf.stem}.docx")
+            collected: set[ConversionJob] = set()
+            progress = (lambda: self._collect_finished(produced, collected, done)) if done else None
+            run = self._run_soffice([staging / f"{pdf.stem}.docx" for pdf in produced.values()], staging / "pdf",
+                                    profile, progress)
             if run.failed:
                 shutil.rmtree(profile, ignore_errors=True)  # a crashed instance may leave it locked
-            missing = [job for job, path in staged.items()
-                       if not self._collect(job, staging / "pdf" / f"{path.stem}.pdf")]
+            missing = [job for job, pdf in produced.items() if job not in collected and not self._collect(job, pdf)]
             return replace(run, made=len(jobs) - len(missing)), missing
         finally:
             shutil.rmtree(staging, ignore_errors=True)
 
-    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path) -> SofficeRun:
+    def _collect_finished(self, produced: dict[ConversionJob, Path], collected: set[ConversionJob],
+                          done: Done) -> None:
+        """Collect and report the PDFs that are complete: those before the last one soffice began."""
+        began = [job for job, pdf in produced.items() if pdf.is_file()]
+        for job in began[:-1]:
+            if job not in collected and self._collect(job, produced[job]):
+                collected.add(job)
+                done(job, "")
+
+    def _run_soffice(self, files: list[Path], outdir: Path, profile: Path,
+                     progress: Callable[[], None] | None = None) -> SofficeRun:
         """Run soffice on ``files`` (tests replace this to stand in for LibreOffice)."""
-        return self.office.run(files, outdir, profile, self._limit, self.export)
+        return self.office.run(files, outdir, profile, self._limit, self.export, progress)
 
     def _collect(self, job: ConversionJob, produced: Path) -> bool:
         if not produced.is_file() or produced.stat().st_size == 0:

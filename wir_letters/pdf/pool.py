@@ -9,10 +9,12 @@ soffice with the build follows the thread that started it (see ``convert``).
 
 from __future__ import annotations
 
+import inspect
 import math
 import queue
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from wir_letters.pdf.convert import FILES_PER_CALL, ConversionJob, Converter
 
@@ -32,6 +34,7 @@ class ConversionPool:
         self._expected = 0  # jobs announced with expect() and not yet taken by a worker
         self._idle = converter.workers  # workers not converting a batch right now
         self._pending = 0
+        self._streams = "done" in inspect.signature(converter.convert_batch).parameters  # a subclass may not
         self._threads = [threading.Thread(target=self._work, args=(slot,), daemon=True, name=f"convert-{slot}")
                          for slot in range(converter.workers)]
         for thread in self._threads:
@@ -95,8 +98,9 @@ class ConversionPool:
             if self._failure is not None:  # another worker failed: results() raises, the rest is wasted
                 return
             if batch:
+                reported: set[ConversionJob] = set()
                 try:
-                    errors = self.converter.convert_batch(batch, slot)
+                    errors = self._convert(batch, slot, reported)
                 except BaseException as err:  # handed to the main thread by results()
                     self._failure = err
                     return
@@ -104,9 +108,22 @@ class ConversionPool:
                     with self._lock:
                         self._idle += 1
                 for job in batch:
-                    self._results.put((job, errors.get(job.target, "")))
+                    if job not in reported:
+                        self._results.put((job, errors.get(job.target, "")))
             if finished:
                 return
+
+    def _convert(self, batch: list[ConversionJob], slot: int, reported: set[ConversionJob]) -> dict[Path, str]:
+        """Convert ``batch``; a converter whose ``convert_batch`` takes ``done`` hands each finished
+        document over at once, so that it is checked and bundled while LibreOffice goes on with the rest."""
+        if not self._streams:
+            return self.converter.convert_batch(batch, slot)
+
+        def done(job: ConversionJob, error: str) -> None:
+            reported.add(job)
+            self._results.put((job, error))
+
+        return self.converter.convert_batch(batch, slot, done=done)  # type: ignore[call-arg]
 
     def _next_batch(self) -> tuple[list[ConversionJob], bool]:
         """Take the next batch: an even share, among the idle workers, of the jobs still expected
