@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import io
@@ -11,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO, cast
 
 import yaml
 
@@ -79,6 +80,27 @@ def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool,
         tmp.unlink(missing_ok=True)
         raise
     return True
+
+
+def sync_filesystem(folder: Path) -> None:
+    """Bring every file written on ``folder``'s file system to disk (Linux ``syncfs``, else ``sync``):
+    one flush for all outputs of a build step instead of one ``fsync`` per file."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _syncfs is None or _syncfs(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        return cast(Callable[[int], int], ctypes.CDLL(None, use_errno=True).syncfs)
+    except (OSError, AttributeError):  # not Linux, or a C library without syncfs
+        return None
+
+
+_syncfs = _load_syncfs()
 
 
 def _holds(path: Path, data: bytes) -> bool:

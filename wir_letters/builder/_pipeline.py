@@ -107,7 +107,7 @@ class Pipeline:
     def _render(self, item: _Open, doc: DocumentPlan) -> bool:
         context = make_context(self.campaign, item.plan, doc)
         try:
-            render_docx(doc.document.template, context, doc.docx, recipient_id=item.plan.recipient.id)
+            render_docx(doc.document.template, context, doc.docx, recipient_id=item.plan.recipient.id, durable=False)
         except InputError as err:
             item.result.fail(str(err))
             return False
@@ -122,7 +122,7 @@ class Pipeline:
         digest = file_digest(job.source)
         cached = self.cache.get(digest)
         if cached is not None:
-            write_atomic(job.target, cached.read_bytes())
+            write_atomic(job.target, cached.read_bytes(), durable=False)
             self.cache_hits += 1
             return
         self.by_target[job.target] = item.plan.recipient.id
@@ -140,7 +140,7 @@ class Pipeline:
         if error:
             item.result.fail(error)
         elif job is not made:
-            write_atomic(job.target, made.target.read_bytes())
+            write_atomic(job.target, made.target.read_bytes(), durable=False)
             self.cache_hits += 1
         self._finish_if_complete(item)
 
@@ -189,7 +189,7 @@ class Pipeline:
         parts += [BundlePart(a.title, self._attachment(a.file)) for a in self.campaign.attachments]
         result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
                                     author=self.campaign.sender.authority, day=self.campaign.date,
-                                    pdf_a=self.campaign.output.pdf_a is not None)
+                                    pdf_a=self.campaign.output.pdf_a is not None, durable=False)
         retire_leftovers(self.manifest, self.layout, plan)
         result.bundle = plan.bundle
         entry = manifest_entry(self.layout, plan, result, pages, item.inputs, set(self.campaign.output.keep))

@@ -132,7 +132,7 @@ class Run:
         converter = self.converter or LibreOfficeConverter(
             self.layout.work, workers=self.options.jobs or os.cpu_count() or 2,
             timeout=self.options.timeout, day=self.campaign.date, pdf_a=self.campaign.output.pdf_a,
-            merge=self.campaign.output.merge)
+            merge=self.campaign.output.merge, durable=False)
         namespace = self.campaign.date.isoformat() + (f"-pdfa{self.campaign.output.pdf_a}" if self.campaign.output.pdf_a else "")
         cache = ConversionCache(self.layout.cache, namespace, read=not self.options.force)
         return Pipeline(self.campaign, self.layout, self.manifest, ConversionPool(converter), cache,

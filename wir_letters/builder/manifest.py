@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from wir_letters.builder._fingerprint import Inputs
-from wir_letters.files import write_text_atomic
+from wir_letters.files import sync_filesystem, write_text_atomic
 from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase, ValueProblem
 from wir_letters.version import __version__
@@ -145,8 +145,14 @@ class Manifest:
         self._entries.pop(recipient_id, None)
 
     def flush(self) -> Path:
-        """Write the manifest (sorted by recipient id) atomically and return its path."""
+        """Write the manifest (sorted by recipient id) atomically and return its path.
+
+        The build writes its outputs without syncing each file; the file system is brought to disk
+        here first, so that after a power cut the manifest never records a file that is not there.
+        """
         started = time.monotonic()
+        if self.path.parent.is_dir():
+            sync_filesystem(self.path.parent)  # the outputs it records are on disk before it says so
         write_text_atomic(self.path, self._write)
         self._flushed_at = time.monotonic()
         # a long list makes a large manifest: keep rewriting it under a tenth of the build time

@@ -19,8 +19,10 @@ from wir_letters.files import write_atomic
 from wir_letters.i18n import N_
 
 
-def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, recipient_id: str = "") -> None:
-    """Render ``template`` with ``context`` and write a reproducible DOCX to ``target`` atomically.
+def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, recipient_id: str = "",
+                durable: bool = True) -> None:
+    """Render ``template`` with ``context`` and write a reproducible DOCX to ``target`` atomically
+    (``durable=False``: not synced to disk; the build syncs before its manifest records the file).
 
     Raises:
         TemplateError: naming the template, the recipient and the undefined variable or syntax error.
@@ -45,7 +47,7 @@ def render_docx(template: Path, context: Mapping[str, Any], target: Path, *, rec
                                     fix=N_("open it in Word, save it again as .docx, and check it"),
                                     code="template.unprocessable",
                                     params={"error": str(err), "recipient_id": recipient_id})) from err
-    write_atomic(target, data)
+    write_atomic(target, data, durable=durable)
 
 
 def _render(template: Path, context: dict[str, Any]) -> bytes:

@@ -173,7 +173,7 @@ class _Converters:
         if self.current is None or key != self.key:
             self.close()
             self.current = WarmConverter(work, workers=self.jobs or os.cpu_count() or 2, timeout=self.timeout,
-                                         day=campaign.date, pdf_a=campaign.output.pdf_a)
+                                         day=campaign.date, pdf_a=campaign.output.pdf_a, durable=False)
             self.key = key
         return self.current
 

@@ -28,8 +28,9 @@ class BundlePart:
 
 
 def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date,
-                 pdf_a: bool = False) -> int:
-    """Merge ``parts`` into ``target`` (atomically) with an outline entry per part.
+                 pdf_a: bool = False, durable: bool = True) -> int:
+    """Merge ``parts`` into ``target`` (atomically; ``durable=False``: not synced to disk) with an
+    outline entry per part.
 
     With ``pdf_a`` (every part is PDF/A) the bundle stays PDF/A: it gets the first part's output
     intent and XMP metadata that declares PDF/A-2b and repeats the document information.
@@ -52,7 +53,7 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
         keep_pdf_a(writer, parts[0].pdf, title=title, author=author, day=day)
     buffer = io.BytesIO()
     writer.write(buffer)
-    write_atomic(target, buffer.getvalue())
+    write_atomic(target, buffer.getvalue(), durable=durable)
     return len(writer.pages)
 
 

@@ -23,11 +23,11 @@ class ConversionCache:
     def get(self, docx_digest: str) -> Path | None:
         """Return the cached PDF of a DOCX with this SHA-256, if any."""
         path = self.folder / f"{docx_digest}.pdf"
-        return path if self.read and path.is_file() else None
+        return path if self.read and path.is_file() and _complete(path) else None
 
     def put(self, docx_digest: str, pdf: Path) -> None:
         """Keep a copy of ``pdf`` for DOCX files with this SHA-256."""
-        write_atomic(self.folder / f"{docx_digest}.pdf", pdf.read_bytes())
+        write_atomic(self.folder / f"{docx_digest}.pdf", pdf.read_bytes(), durable=False)  # checked when read
 
     def prune(self, keep: Iterable[str]) -> int:
         """Delete cached PDFs whose DOCX hash is not in ``keep``, and other variants; return the count."""
@@ -41,3 +41,10 @@ class ConversionCache:
             if folder != self.folder and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
         return removed
+
+
+def _complete(path: Path) -> bool:
+    """Whether a cached PDF ends as a PDF does (entries are not synced: a power cut may cut one off)."""
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - 1024))
+        return b"%%EOF" in handle.read()

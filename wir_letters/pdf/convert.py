@@ -101,7 +101,7 @@ class LibreOfficeConverter:
 
     def __init__(self, profile_root: Path, workers: int = 2, timeout: float = 60.0,
                  soffice: str | None = None, day: dt.date = dt.date(2000, 1, 1), min_free: int = MIN_FREE,
-                 pdf_a: str | None = None, merge: bool = True) -> None:
+                 pdf_a: str | None = None, merge: bool = True, durable: bool = True) -> None:
         self.soffice = soffice or find_soffice()
         self.office = Soffice.of(self.soffice)
         self.profile_root = profile_root
@@ -109,6 +109,7 @@ class LibreOfficeConverter:
         self.timeout = timeout  # seconds a call may go without finishing a document
         self.day = day  # the date written into every PDF, so that PDFs are reproducible
         self.min_free = min_free  # bytes free below which a failed conversion is blamed on the disk
+        self.durable = durable  # sync each PDF to disk (a build syncs once, before its manifest records them)
         self._canary_lock = threading.Lock()
         self._canary: SofficeRun | None = None  # how the blank test document's conversion ended, once tried
         self._limit = timeout  # the hang limit of the next soffice call
@@ -178,7 +179,7 @@ class LibreOfficeConverter:
                 pdf = job.target.read_bytes() if job.target.is_file() else None
                 part = settle(group, pdf, last_try, self._pages_seen)
                 for done, data in part.done.items():
-                    write_atomic(done.target, normalize_pdf(data, self.day))
+                    write_atomic(done.target, normalize_pdf(data, self.day), durable=self.durable)
                 outcome.again += part.again
                 outcome.alone.update(part.alone)
             return outcome, run, [job for job in missing if job not in merged]
@@ -274,5 +275,5 @@ class LibreOfficeConverter:
     def _collect(self, job: ConversionJob, produced: Path) -> bool:
         if not produced.is_file() or produced.stat().st_size == 0:
             return False
-        write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day))
+        write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day), durable=self.durable)
         return True

@@ -49,7 +49,8 @@ class WarmConverter:
     renders_text = True
 
     def __init__(self, profile_root: Path, workers: int = 1, timeout: float = 60.0, soffice: str | None = None,
-                 day: dt.date = dt.date(2000, 1, 1), pdf_a: str | None = None, min_free: int = MIN_FREE) -> None:
+                 day: dt.date = dt.date(2000, 1, 1), pdf_a: str | None = None, min_free: int = MIN_FREE,
+                 durable: bool = True) -> None:
         self.soffice = soffice or find_soffice()
         self.office = Soffice.of(self.soffice)
         self.profile_root = profile_root
@@ -57,6 +58,7 @@ class WarmConverter:
         self.timeout = timeout
         self.day = day
         self.min_free = min_free
+        self.durable = durable  # sync each PDF to disk (a build syncs once, before its manifest records them)
         _, self.filter, self.options = (export_filter(pdf_a).split(":", 2) + [""])[:3]
         self._launcher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-office")
         self._offices: dict[int, Office] = {}
@@ -116,7 +118,7 @@ class WarmConverter:
             if isinstance(produced, str):
                 return render(N_("LibreOffice could not convert {source} ({error}); open it in Word to check it"),
                               {"source": job.source, "error": produced})
-            write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day))
+            write_atomic(job.target, normalize_pdf(produced.read_bytes(), self.day), durable=self.durable)
             return ""
         return ""  # not reached
 
