@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,3 +172,21 @@ SHIPPED_CAMPAIGN = ROOT / "campaign.yaml"
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     """One real LibreOffice build of the shipped campaign, shared by every end-to-end test."""
     return build(load_campaign(SHIPPED_CAMPAIGN), out=tmp_path_factory.mktemp("shipped") / "out")
+
+
+_PROBE = """
+import json, sys
+from wir_letters.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)
+"""
+
+
+def fresh_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[str, set[str]]:
+    """Run ``wir-letters ARGS`` in a fresh interpreter; return its output and the top-level modules it loaded."""
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, cwd=cwd,
+                          check=True, env=env)
+    return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))

@@ -11,28 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import FakeConverter, write_campaign
+from tests.conftest import FakeConverter, fresh_cli, write_campaign
 from wir_letters import build, load_campaign
 from wir_letters.cli import _status_snapshot as snapshots
 from wir_letters.i18n import set_language
-
-_PROBE = """
-import json, sys
-from wir_letters.cli import main
-try:
-    main(sys.argv[1:])
-except SystemExit:
-    pass
-print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)
-"""
-
 
 @pytest.fixture
 def built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -53,10 +40,8 @@ def test_an_unchanged_campaign_is_answered_without_loading_it(built: Path, tmp_p
     first = run_cli("status", "-c", str(built))
     assert first.code == 0 and first.out.strip().endswith("3 up to date")
     assert len(_snapshots(tmp_path)) == 1
-    done = subprocess.run([sys.executable, "-c", _PROBE, "status", "-c", str(built)], capture_output=True,
-                          text=True, check=True, env=os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")})
-    assert done.stdout == first.out
-    loaded = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    out, loaded = fresh_cli("status", "-c", str(built), env=os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert out == first.out
     assert loaded.isdisjoint({"pydantic", "yaml", "rich", "openpyxl", "jinja2"}), loaded
 
 
