@@ -51,3 +51,29 @@ def test_a_cut_off_cache_entry_is_not_used(tmp_path: Path) -> None:
     assert cache.get("abc") is None
     entry.write_bytes(b"")
     assert cache.get("abc") is None
+
+
+def test_a_failing_sync_is_an_error_not_a_silent_success(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that when the file system cannot bring the outputs to disk (EIO, a full
+    quota on a network share), the manifest is not written as if they were there."""
+    import ctypes
+    import errno
+
+    from wir_letters import files
+
+    def failing_syncfs(fd: int) -> int:
+        ctypes.set_errno(errno.EIO)
+        return -1
+
+    monkeypatch.setattr(files, "_syncfs", failing_syncfs)
+    with pytest.raises(OSError) as raised:
+        files.sync_filesystem(tmp_path)
+    assert raised.value.errno == errno.EIO
+
+
+def test_a_manifest_with_a_hand_edited_position_still_loads(tmp_path: Path) -> None:
+    from wir_letters.builder.manifest import ManifestEntry
+
+    entry = ManifestEntry.from_json({"name": "Kassel", "documents": {"call": {"title": "A", "pages": 1, "position": "x"},
+                                                                     "letter": {"title": "B", "pages": 2, "position": 1}}})
+    assert list(entry.documents) == ["call", "letter"]

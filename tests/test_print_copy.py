@@ -56,6 +56,7 @@ def test_unused_table_styles_go_and_every_other_part_stays(tmp_path: Path) -> No
     assert after == {"TableNormal", "LightGrid-Accent1", "MediumShading1-Accent2", "WirTabelle"}
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(copy) as new:
         assert old.namelist() == new.namelist()
+        assert [i.date_time for i in old.infolist()] == [i.date_time for i in new.infolist()]  # not the clock's
         assert all(old.read(name) == new.read(name) for name in old.namelist() if name != STYLES)
 
 

@@ -98,3 +98,55 @@ def test_a_campaign_change_that_keeps_every_file_size_is_seen(built: Path, run_c
     data["date"] = "2017-01-17"
     built.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert "3 changed" in run_cli("status", "-c", str(built)).out
+
+
+def test_a_change_made_while_status_runs_is_not_stored(built: Path, tmp_path: Path, run_cli,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that a list saved while ``status`` is still reading leaves no snapshot
+    (it would hold the new file times with the old answer)."""
+    from wir_letters.builder import assess
+
+    recipients = built.parent / "recipients.yaml"
+    real = assess.assess_all
+
+    def slow_assess(*args, **kwargs):  # type: ignore[no-untyped-def]
+        recipients.write_text(recipients.read_text(encoding="utf-8").replace("Beispiel", "Beisbiel", 1),
+                              encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assess, "assess_all", slow_assess)
+    assert "3 up to date" in run_cli("status", "-c", str(built)).out
+    assert _snapshots(tmp_path) == []
+    monkeypatch.setattr(assess, "assess_all", real)
+    assert "landkreis-fulda: changed" in run_cli("status", "-c", str(built)).out
+
+
+def test_a_warning_on_stderr_is_not_replayed_away(built: Path, tmp_path: Path, run_cli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that no snapshot is stored when ``status`` wrote to standard error."""
+    import sys
+
+    from wir_letters.builder import assess
+
+    real = assess.assess_all
+
+    def warning_assess(*args, **kwargs):  # type: ignore[no-untyped-def]
+        print("UserWarning: a cell could not be read", file=sys.stderr)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(assess, "assess_all", warning_assess)
+    assert "UserWarning" in run_cli("status", "-c", str(built)).err
+    assert _snapshots(tmp_path) == []
+
+
+def test_outputs_put_back_by_hand_are_seen(built: Path, run_cli) -> None:
+    """This test ensures that restoring a recipient's deleted outputs (its folder's files, which
+    status only checks for existence) is seen: the recipient's folder is recorded too."""
+    folder = built.parent / "out" / "kassel"
+    saved = {path: path.read_bytes() for path in folder.iterdir()}
+    for path in saved:
+        path.unlink()
+    assert "kassel: changed" in run_cli("status", "-c", str(built)).out
+    for path, data in saved.items():
+        path.write_bytes(data)
+    assert run_cli("status", "-c", str(built)).out.strip().endswith("3 up to date")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import fcntl
 import hashlib
 import io
@@ -87,7 +88,12 @@ def sync_filesystem(folder: Path) -> None:
     one flush for all outputs of a build step instead of one ``fsync`` per file."""
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if _syncfs is None or _syncfs(fd) != 0:
+        if _syncfs is None:
+            os.sync()
+        elif _syncfs(fd) != 0:
+            error = ctypes.get_errno()
+            if error != errno.ENOSYS:
+                raise OSError(error, os.strerror(error), str(folder))  # e.g. EIO: the outputs may be lost
             os.sync()
     finally:
         os.close(fd)

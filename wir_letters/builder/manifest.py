@@ -81,7 +81,7 @@ class ManifestEntry:
                                                  for key in ("files", "documents", "inputs", "dropped")):
             raise ValueProblem(N_("not a wir_letters manifest entry"), code="manifest.bad_entry")
         try:
-            listed = sorted(data.get("documents", {}).items(), key=lambda item: item[1].get("position", 0))
+            listed = sorted(data.get("documents", {}).items(), key=_position)
             documents = {doc_id: DocumentEntry(doc.get("title", ""), doc.get("pages", 0)) for doc_id, doc in listed}
         except AttributeError as err:
             raise ValueProblem(N_("not a wir_letters manifest entry: a document is not a mapping"),
@@ -89,6 +89,12 @@ class ManifestEntry:
         return cls(name=data.get("name", ""), bundle=data.get("bundle"), pages=data.get("pages", 0),
                    documents=documents, files=data.get("files", {}), dropped=data.get("dropped", {}),
                    inputs=Inputs.from_json(data["inputs"]) if "inputs" in data else None, error=data.get("error"))
+
+
+def _position(item: tuple[str, Any]) -> int:
+    """A document's place in the bundle as the manifest holds it (0 when missing or not a number)."""
+    position = item[1].get("position", 0)
+    return position if isinstance(position, int) else 0
 
 
 def _compact(entry: Mapping[str, Any]) -> str:

@@ -14,12 +14,12 @@ from collections.abc import Sequence
 import click
 
 from wir_letters.cli import commands, mail  # registers the commands
-from wir_letters.cli import watch  # registers watch
+from wir_letters.cli import status, watch  # registers status and watch
 from wir_letters.cli.app import EXIT_INTERRUPTED, EXIT_TERMINATED, EXIT_USAGE, cli, errors, print_problems, say
 from wir_letters.errors import InputError, WirLettersError
 from wir_letters.i18n import N_
 
-__all__ = ["cli", "commands", "mail", "main", "watch"]
+__all__ = ["cli", "commands", "mail", "main", "status", "watch"]
 
 
 class _Terminated(KeyboardInterrupt):

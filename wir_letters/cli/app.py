@@ -41,7 +41,7 @@ class LazyConsole:
     def real(self) -> Console:
         """The rich console itself (for rich's own widgets, such as a progress bar)."""
         from rich.console import Console
-        return Console(stderr=self.stderr, highlight=False, soft_wrap=True)
+        return Console(stderr=self.stderr, highlight=False, soft_wrap=True, emoji=False)  # ids are not emoji codes
 
     def print(self, *objects: Any, **options: Any) -> None:
         """``Console.print``."""

@@ -6,7 +6,6 @@ Each command imports what it needs inside its function, so that ``--help`` and a
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -99,62 +98,6 @@ def build_command(campaign_path: Path, recipients: Path | None, sheet: str | Non
         sys.exit(EXIT_INPUT)
     if campaign.output.print_run:
         _print_run(campaign, out)
-
-
-@cli.command("status", help=N_("Show what a build would do for each recipient, and why, without writing anything."))
-@campaign_option
-@recipients_option
-@sheet_option
-@out_option
-def status_command(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> None:
-    from wir_letters.cli import _status_snapshot as snapshots
-    from wir_letters.i18n import language
-    arguments = [campaign_path.resolve(), recipients and recipients.resolve(), sheet, out and out.resolve()]
-    snapshot = snapshots.snapshot_file(arguments, language())
-    if snapshots.replay(snapshot):
-        return
-    from wir_letters.builder.assess import forget_file_digests
-    forget_file_digests()
-    snapshots.start_recording()
-    console.tee, console.tee_plain, errors.tee = [], True, []
-    try:
-        journal = _status(campaign_path, recipients, sheet, out)
-        text, clean = "".join(console.tee), console.tee_plain and not errors.tee
-    finally:
-        console.tee = errors.tee = None
-        snapshots.stop_recording()
-    if clean:
-        snapshots.store(snapshot, text, journal)
-
-
-def _status(campaign_path: Path, recipients: Path | None, sheet: str | None, out: Path | None) -> Path:
-    """Print each recipient's state and reasons, and the e-mail states; return the build journal's path."""
-    from wir_letters.builder.assess import assess_all
-    from wir_letters.builder.layout import OutputLayout
-    from wir_letters.builder.manifest import Manifest
-    from wir_letters.builder.status import State
-    from wir_letters.inputs.campaign import load_campaign
-    from wir_letters.inputs.recipients import load_recipients
-    campaign = _with_sheet(load_campaign(campaign_path), recipients, sheet)
-    listed = load_recipients(recipients or campaign.recipients, campaign.schema)
-    layout = OutputLayout.of(campaign, out)
-    damaged = Manifest.load(layout.manifest).damaged
-    if damaged:
-        say(console, N_("{file}: the next build sets it aside and builds every recipient again"), file=str(damaged))
-    statuses, unplanned = assess_all(campaign, listed, layout.out, prune=_own_list(campaign, recipients))
-    for status in statuses:
-        console.print(f"{status.id}: {status.state.text}" + "".join(f"\n    {r.text}" for r in status.reasons),
-                      markup=False)
-    for result in unplanned:
-        console.print(f"{result.id}: {render(State.ERROR)}\n    {result.error}", markup=False)
-    counts = Counter(s.state for s in statuses) + Counter(State.ERROR for _ in unplanned)
-    console.print(", ".join(f"{n} {render(state)}" for state, n in sorted(counts.items())), markup=False)
-    if campaign.mail is not None:
-        from wir_letters.cli.mail import print_mail_status
-        print_mail_status(campaign, listed, out, statuses)
-    if layout.out.is_dir():
-        os.scandir(layout.out).close()  # recorded: a recipient's folder appearing or going shows in its times
-    return layout.journal
 
 
 @cli.command("preview", help=N_("Page images of one recipient, built first if needed (never the others); prints "

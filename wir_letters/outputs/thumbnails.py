@@ -75,8 +75,8 @@ class PageImages:
             widths = [PAGE_WIDTH] + ([THUMB_WIDTH] if thumb and page == 1 else [])
             return [w for w in widths if _png_size(self.folder / image_name(digest, page, w)) is None]
 
-        for page_no, (pixels, w, h, stride, channels) in rasters_at(pdf, wanted):
-            self._write(image_name(digest, page_no, w), png_bytes(pixels, w, h, stride, channels))
+        for page_no, width, (pixels, w, h, stride, channels) in rasters_at(pdf, wanted):
+            self._write(image_name(digest, page_no, width), png_bytes(pixels, w, h, stride, channels))
 
     def _write(self, name: str, png: bytes) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -108,10 +108,11 @@ class PageImages:
 Raster = tuple[bytes, int, int, int, int]  # gray pixels, width, height, stride, channels
 
 
-def rasters_at(pdf: Path, widths: Callable[[int], list[int]]) -> list[tuple[int, Raster]]:
+def rasters_at(pdf: Path, widths: Callable[[int], list[int]]) -> list[tuple[int, int, Raster]]:
     """Render each page ``n`` (1-based) of ``pdf`` in gray at every width in ``widths(n)``, opening
-    the PDF once and loading each page once (none for a page that needs no image)."""
-    rendered: list[tuple[int, Raster]] = []
+    the PDF once and loading each page once (none for a page that needs no image); returns
+    (page, width asked for, raster) each."""
+    rendered: list[tuple[int, int, Raster]] = []
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(pdf)
@@ -123,8 +124,11 @@ def rasters_at(pdf: Path, widths: Callable[[int], list[int]]) -> list[tuple[int,
                 if not sizes:
                     continue
                 page = document[page_no - 1]
-                rendered += [(page_no, _raster(page, width / max(page.get_width(), 1.0), True)) for width in sizes]
-                page.close()
+                try:
+                    rendered += [(page_no, width, _raster(page, width / max(page.get_width(), 1.0), True))
+                                 for width in sizes]
+                finally:
+                    page.close()
         finally:
             document.close()
     return rendered

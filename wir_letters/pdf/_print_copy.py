@@ -42,7 +42,9 @@ def write_print_copy(source: Path, target: Path) -> None:
         return
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as copy:  # a scratch file: no time on compression
         for info, data in members:
-            copy.writestr(info.filename, styles if info.filename == STYLES else data, zipfile.ZIP_STORED)
+            entry = zipfile.ZipInfo(info.filename, info.date_time)  # the entry's own date, not the clock's
+            entry.external_attr = info.external_attr
+            copy.writestr(entry, styles if info.filename == STYLES else data, zipfile.ZIP_STORED)
 
 
 def pruned_styles(parts: dict[str, bytes]) -> bytes | None:
@@ -61,7 +63,7 @@ def _table_style_references(parts: dict[str, bytes]) -> set[str]:
     """The style ids named by ``w:tblStyle`` or ``w:defaultTableStyle`` outside the style parts."""
     used: set[str] = set()
     for name, data in parts.items():
-        if not name.endswith(".xml") or name.endswith(_STYLE_PARTS) or not _REFERENCE.search(data):
+        if not name.lower().endswith(".xml") or name.endswith(_STYLE_PARTS) or not _REFERENCE.search(data):
             continue
         root = etree.fromstring(data)
         for tag in ("tblStyle", "defaultTableStyle"):

@@ -121,9 +121,9 @@ class LibreOfficeConverter:
     def convert_batch(self, jobs: Sequence[ConversionJob], slot: int, done: Done | None = None) -> dict[Path, str]:
         """Convert ``jobs`` in one soffice process; retry what it left (see the module docstring).
 
-        ``done(job, "")`` is called for each document as soon as its PDF is complete (soffice
-        converts in order: a PDF is complete once the next document's PDF appears); the others
-        are reported by the returned dict and the caller.
+        ``done(job, "")`` is called for documents converted one file each as soon as their PDF is
+        complete (soffice converts in order: a PDF is complete once the next document's PDF
+        appears); the others, and every merged one, are left to the returned dict and the caller.
 
         Returns:
             An error text for each target that could not be made.
