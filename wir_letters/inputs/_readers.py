@@ -20,7 +20,7 @@ from typing import Any
 from wir_letters.errors import Problem, RecipientError
 from wir_letters.i18n import N_
 from wir_letters.inputs._headers import map_headers, renamed
-from wir_letters.inputs._yaml import read_yaml
+from wir_letters.inputs._yaml import yaml_list
 from wir_letters.inputs.values import Phrase
 
 
@@ -82,10 +82,8 @@ def text(value: Any) -> str:
 
 
 def _read_yaml(path: Path, lookup: Mapping[str, str]) -> Iterator[RawRow]:
-    data = read_yaml(path, RecipientError)
-    if isinstance(data, dict):
-        data = data.get("recipients")
-    if not isinstance(data, list):
+    data = yaml_list(path, RecipientError, "recipients")  # row by row: a long list never sits in memory whole
+    if data is None:
         raise RecipientError(Problem(str(path), N_("expected a list of recipients (or a 'recipients:' list)"),
                                      code="recipients.not_a_list"))
     for number, entry in enumerate(data, start=1):

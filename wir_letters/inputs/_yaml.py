@@ -3,7 +3,8 @@ message, and turning pydantic's validation errors about their keys into translat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +26,15 @@ def read_yaml(path: Path, error: type[InputError]) -> Any:
     Raises:
         InputError: (``error``) naming the file when it is not valid UTF-8 or not valid YAML.
     """
-    try:
+    with _yaml_errors(path, error):
         return load_yaml(path.read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def _yaml_errors(path: Path, error: type[InputError]) -> Iterator[None]:
+    """Turn the YAML and decoding errors of reading ``path`` into one ``error`` naming the place."""
+    try:
+        yield
     except UnicodeDecodeError as err:
         raise error(Problem(str(path), N_("not valid UTF-8 YAML: {error}"), code="yaml.invalid",
                             params={"error": str(err)})) from err
@@ -123,3 +131,100 @@ def _reason(error: Mapping[str, Any]) -> tuple[str, dict[str, Any], str]:
     if not same:  # a message we do not know: keep pydantic's English
         return N_("{message}"), {"message": msg}, f"campaign.{code}"
     return template, params, f"campaign.{code}"
+
+
+def yaml_list(path: Path, error: type[InputError], key: str) -> Iterator[Any] | None:
+    """The items of a YAML file's top-level list, or of its top-level mapping's ``key`` list, built one
+    at a time (each as ``yaml.safe_load`` would build it) so that a long list never exists as one
+    node tree (3,300 recipients: 54 MB); None when the file holds no such list.
+
+    The rest of the file is still read to its end, so a syntax error anywhere is reported.
+
+    Raises:
+        InputError: (``error``) naming the file when it is not valid UTF-8 or not valid YAML.
+    """
+    events = _events(path, error)
+    with _yaml_errors(path, error):
+        top = _next_content(events)
+        if isinstance(top, yaml.SequenceStartEvent):
+            return _items(path, error, events, _Builder(events))
+        if isinstance(top, yaml.MappingStartEvent):
+            return _items_under(path, error, events, key)
+    return None
+
+
+def _events(path: Path, error: type[InputError]) -> Iterator[yaml.Event]:
+    with _yaml_errors(path, error):
+        text = path.read_text(encoding="utf-8")
+    return iter(yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+def _next_content(events: Iterator[yaml.Event]) -> yaml.Event | None:
+    """The first event of the document's content (None for an empty file)."""
+    for event in events:
+        if not isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent)):
+            return None if isinstance(event, (yaml.StreamEndEvent, yaml.DocumentEndEvent)) else event
+    return None
+
+
+def _items(path: Path, error: type[InputError], events: Iterator[yaml.Event], builder: _Builder) -> Iterator[Any]:
+    with _yaml_errors(path, error):
+        for event in events:
+            if isinstance(event, yaml.SequenceEndEvent):
+                break
+            yield builder.build(event)
+        for _ in events:  # the rest of the file: a syntax error there is still one
+            pass
+
+
+def _items_under(path: Path, error: type[InputError], events: Iterator[yaml.Event], key: str) -> Iterator[Any] | None:
+    builder = _Builder(events)
+    for event in events:
+        if isinstance(event, yaml.MappingEndEvent):
+            return None
+        name = builder.build(event)
+        value = next(events)
+        if name == key and isinstance(value, yaml.SequenceStartEvent):
+            return _items(path, error, events, builder)  # anchors defined above stay usable
+        builder.build(value)  # another key: read, not kept
+    return None
+
+
+class _Builder:
+    """Composes one node from the events of a value and constructs it as ``yaml.safe_load`` does."""
+
+    def __init__(self, events: Iterator[yaml.Event]) -> None:
+        self.events = events
+        self.resolver: Any = yaml.resolver.Resolver()  # untyped in PyYAML's stubs
+        self.anchors: dict[str, Any] = {}
+
+    def build(self, first: Any) -> Any:
+        return yaml.constructor.SafeConstructor().construct_document(self._compose(first))
+
+    def _compose(self, event: Any) -> Any:
+        start: Any = event.start_mark  # libyaml's marks: PyYAML's stubs know only the Python ones
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor not in self.anchors:
+                raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", start)
+            return self.anchors[str(event.anchor)]
+        node: Any
+        if isinstance(event, yaml.ScalarEvent):
+            tag = event.tag if event.tag not in (None, "!") else \
+                self.resolver.resolve(yaml.ScalarNode, event.value, event.implicit)
+            node = yaml.ScalarNode(tag, event.value, start, start, style=event.style)
+        elif isinstance(event, yaml.SequenceStartEvent):
+            node = yaml.SequenceNode(self._tag(event, yaml.SequenceNode), [], start, None, flow_style=event.flow_style)
+            while not isinstance(item := next(self.events), yaml.SequenceEndEvent):
+                node.value.append(self._compose(item))
+        elif isinstance(event, yaml.MappingStartEvent):
+            node = yaml.MappingNode(self._tag(event, yaml.MappingNode), [], start, None, flow_style=event.flow_style)
+            while not isinstance(item := next(self.events), yaml.MappingEndEvent):
+                node.value.append((self._compose(item), self._compose(next(self.events))))
+        else:
+            raise yaml.composer.ComposerError(None, None, f"unexpected {type(event).__name__}", start)
+        if getattr(event, "anchor", None):
+            self.anchors[str(event.anchor)] = node
+        return node
+
+    def _tag(self, event: Any, kind: type[yaml.Node]) -> Any:
+        return event.tag if event.tag not in (None, "!") else self.resolver.resolve(kind, None, event.implicit)
