@@ -61,6 +61,26 @@ def test_images_made_during_the_build_are_the_ones_the_report_uses(tmp_path: Pat
     assert written.reused >= len(made)
 
 
+def test_an_odd_page_width_still_names_images_by_the_width_asked_for(tmp_path: Path) -> None:
+    """This test ensures that a page whose width pdfium rounds up (520.71 pt → 641 px) still gets
+    images named for 640 and 120 pixels, so the report finds them instead of rendering again."""
+    from pypdf import PdfWriter
+
+    from wir_letters.outputs.thumbnails import PAGE_WIDTH, THUMB_WIDTH, PageImages
+
+    pdf = tmp_path / "odd.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(width=520.71, height=800)
+    with pdf.open("wb") as handle:
+        writer.write(handle)
+    images = PageImages(tmp_path / "img")
+    images.render_all(pdf, "abc", thumb=True)
+    assert sorted(p.name for p in (tmp_path / "img").iterdir()) == [f"abc-1-{THUMB_WIDTH}.png", f"abc-1-{PAGE_WIDTH}.png"]
+    again = PageImages(tmp_path / "img")
+    again.images(pdf, "abc", [1], PAGE_WIDTH)
+    assert again.rendered == 0 and again.reused == 1
+
+
 def test_page_is_escaped_and_has_no_network_or_inline_images(report) -> None:
     _, _, written = report
     html = written.path.read_text(encoding="utf-8")

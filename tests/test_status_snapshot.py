@@ -150,3 +150,15 @@ def test_outputs_put_back_by_hand_are_seen(built: Path, run_cli) -> None:
     for path, data in saved.items():
         path.write_bytes(data)
     assert run_cli("status", "-c", str(built)).out.strip().endswith("3 up to date")
+
+
+def test_without_a_home_folder_status_still_answers(built: Path, run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that a machine without a home folder (no cache for snapshots) gets a full
+    ``status``, not a crash."""
+    def no_home() -> Path:
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", staticmethod(no_home))
+    done = run_cli("status", "-c", str(built))
+    assert done.code == 0 and done.out.strip().endswith("3 up to date")
