@@ -84,6 +84,20 @@ def test_a_syntax_error_after_the_list_is_still_reported(tmp_path: Path) -> None
     assert "YAML syntax error" in str(raised.value) and "liste.yaml" in str(raised.value)
 
 
+@pytest.mark.parametrize(("text", "message"), [
+    ("- {id: a}\n---\n- {id: b}\n", "but found another document"),  # safe_load refuses it too
+    ("recipients: [{id: a}]\nrecipients: [{id: b}]\n", "found 'recipients' a second time"),
+])
+def test_recipients_that_would_be_left_out_are_an_error(tmp_path: Path, text: str, message: str) -> None:
+    """This test ensures that a second document, or a second ``recipients:`` list, is an error
+    naming the line, not a list whose other half silently gets no letter."""
+    path = tmp_path / "liste.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RecipientError, match="line 2") as raised:
+        list(yaml_list(path, RecipientError, "recipients") or [])
+    assert message in str(raised.value)
+
+
 def test_an_undefined_alias_is_an_error_naming_the_file(tmp_path: Path) -> None:
     path = tmp_path / "liste.yaml"
     path.write_text("- *nirgends\n", encoding="utf-8")

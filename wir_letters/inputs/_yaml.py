@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -167,14 +167,32 @@ def _next_content(events: Iterator[yaml.Event]) -> yaml.Event | None:
     return None
 
 
-def _items(path: Path, error: type[InputError], events: Iterator[yaml.Event], builder: _Builder) -> Iterator[Any]:
+def _items(path: Path, error: type[InputError], events: Iterator[yaml.Event], builder: _Builder,
+           key: str | None = None) -> Iterator[Any]:
+    """Build the list's items one by one, then read the rest of the file (``key``: the list is that
+    key's value in the top-level mapping)."""
     with _yaml_errors(path, error):
         for event in events:
             if isinstance(event, yaml.SequenceEndEvent):
                 break
             yield builder.build(event)
-        for _ in events:  # the rest of the file: a syntax error there is still one
-            pass
+        _rest(events, builder, key)
+
+
+def _rest(events: Iterator[yaml.Event], builder: _Builder, key: str | None) -> None:
+    """Read what follows the list: a syntax error there is still one, and so are a second ``key``
+    (``safe_load`` would silently take the last list, after the first had been used) and a second
+    document (``safe_load`` refuses it too)."""
+    if key is not None:
+        while not isinstance(event := next(events), yaml.MappingEndEvent):
+            if builder.build(event) == key:
+                raise yaml.composer.ComposerError(None, None, f"found {key!r} a second time",
+                                                  cast(Any, event.start_mark))
+            builder.build(next(events))
+    for event in events:
+        if isinstance(event, yaml.DocumentStartEvent):
+            raise yaml.composer.ComposerError("expected a single document in the stream", None,
+                                              "but found another document", cast(Any, event.start_mark))
 
 
 def _items_under(path: Path, error: type[InputError], events: Iterator[yaml.Event], key: str) -> Iterator[Any] | None:
@@ -185,7 +203,7 @@ def _items_under(path: Path, error: type[InputError], events: Iterator[yaml.Even
         name = builder.build(event)
         value = next(events)
         if name == key and isinstance(value, yaml.SequenceStartEvent):
-            return _items(path, error, events, builder)  # anchors defined above stay usable
+            return _items(path, error, events, builder, key)  # anchors defined above stay usable
         builder.build(value)  # another key: read, not kept
     return None
 
