@@ -62,7 +62,7 @@ class PageImages:
 
     def _render(self, pdf: Path, digest: str, pages: list[int], width: int) -> list[tuple[str, int, int]]:
         made: list[tuple[str, int, int]] = []
-        for page_no, (pixels, w, h, stride, channels) in rasters(pdf, pages, width=width)[1]:
+        for page_no, _, (pixels, w, h, stride, channels) in rasters_at(pdf, lambda n: [width] if n in pages else []):
             name = image_name(digest, page_no, width)
             self._write(name, png_bytes(pixels, w, h, stride, channels))
             made.append((name, w, h))
