@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core \
-	fonts-crosextra-carlito python3-venv chromium python3-uno
+	fonts-crosextra-carlito python3-venv chromium python3-uno libjemalloc2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system-deps catalogs messages clean bench bench-large bench-incremental bench-peers

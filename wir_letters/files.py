@@ -62,9 +62,7 @@ def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool,
 
     With ``keep_same``, a target whose bytes equal the new file's is kept and the new one dropped.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    tmp = Path(name)
+    fd, tmp = _temporary_beside(target)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are shared like any file
         with os.fdopen(fd, "wb") as handle:
@@ -81,6 +79,17 @@ def _replace(target: Path, write: Callable[[BinaryIO], object], keep_same: bool,
         tmp.unlink(missing_ok=True)
         raise
     return True
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new temporary file in ``target``'s folder, made first if missing (a build writes thousands
+    of files into folders that exist: no mkdir call for each)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    return fd, Path(name)
 
 
 def sync_filesystem(folder: Path) -> None:

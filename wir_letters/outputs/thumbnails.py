@@ -79,8 +79,7 @@ class PageImages:
             self._write(image_name(digest, page_no, width), png_bytes(pixels, w, h, stride, channels))
 
     def _write(self, name: str, png: bytes) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / name, png, durable=False)
+        write_atomic(self.folder / name, png, durable=False)  # makes the folder when missing
         self.rendered += 1
         self.used.add(name)
 

@@ -19,7 +19,7 @@ from typing import Any
 from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._print_copy import write_print_copy
-from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent, kill_group
+from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent, kill_group, office_environment
 
 READY_SECONDS = 90.0  # a first start with a new profile (and its restart) on a loaded machine
 HELPER = Path(__file__).with_name("_uno_server.py")
@@ -127,7 +127,7 @@ class Office:
 
     def _launch(self, command: list[str], direct: bool, pipes: bool = False) -> subprocess.Popen[bytes]:
         """Start ``command`` from the launcher thread, so its parent-death signal outlives pool threads."""
-        env = {**os.environ, "SAL_ENABLE_FILE_LOCKING": "1"} if direct else None
+        env = office_environment(direct)
         channel = subprocess.PIPE if pipes else subprocess.DEVNULL
         return self.launcher.submit(
             subprocess.Popen, command, stdin=channel, stdout=channel, stderr=subprocess.DEVNULL,
