@@ -1,12 +1,15 @@
-"""The copy of a DOCX that LibreOffice converts: the same document without the table styles nobody uses.
+"""The copy of a DOCX that LibreOffice converts: the same document without the styles nobody uses.
 
 Word saves its whole gallery of built-in table styles ("Light Grid Accent 1" …, about 100
-styles and 300 KB) into ``word/styles.xml`` of every document made from its normal template.
-LibreOffice imports each of them on every conversion, which takes about half the time of
-converting a two-page letter. A table style can only be used through ``w:tblStyle`` (or the
-``w:defaultTableStyle`` setting) and ``w:basedOn`` of another table style, so dropping those
-no element points to cannot change a page (tests compare the page images). Everything else
-is copied unchanged; a file that is not a readable DOCX is copied as it is, for LibreOffice to
+styles and 300 KB) into ``word/styles.xml`` of every document made from its normal template,
+beside dozens of paragraph and character styles the text never uses. LibreOffice imports each
+of them on every conversion, which takes about half the time of converting a two-page letter.
+A style is used only where an element names it (``w:pStyle``, ``w:rStyle``, ``w:tblStyle``,
+``w:numStyle``, the numbering's style links, the table and click-and-type defaults) and through
+``w:basedOn``, ``w:link`` and ``w:next`` of a style kept, so dropping those no element points
+to cannot change a page (tests compare the page images). Fields that name styles in their
+instructions (STYLEREF, TOC) keep every paragraph and character style. Everything else is
+copied unchanged; a file that is not a readable DOCX is copied as it is, for LibreOffice to
 report.
 """
 
@@ -17,20 +20,25 @@ import re
 import shutil
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from lxml import etree
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 STYLES = "word/styles.xml"
-_REFERENCE = re.compile(rb"<(?:\w+:)?(?:tblStyle|defaultTableStyle)[\s/>]")  # an element naming a table style
-_STYLE_PARTS = ("styles.xml", "stylesWithEffects.xml")  # where table styles are defined, not used
-_pruned: dict[tuple[bytes, frozenset[str]], bytes] = {}  # (styles digest, used ids) -> pruned styles.xml
+_REFERRING = ("pStyle", "rStyle", "tblStyle", "numStyle", "styleLink", "numStyleLink", "defaultTableStyle",
+              "clickAndTypeStyle")  # elements naming a style by its id
+_STYLE_LINKS = ("basedOn", "link", "next")  # how a style names others
+_REFERENCE = re.compile(rb"<(?:\w+:)?(?:" + "|".join(_REFERRING).encode() + rb")[\s/>]")
+_STYLE_FIELD = re.compile(rb"STYLEREF|\bTOC\b")  # field instructions that name styles
+_STYLE_PARTS = ("styles.xml", "stylesWithEffects.xml")  # where styles are defined, not used
+_pruned: dict[tuple[bytes, frozenset[str], frozenset[str]], bytes | None] = {}  # (digest, used, droppable) -> styles
 _lock = threading.Lock()
 
 
 def write_print_copy(source: Path, target: Path) -> None:
-    """Write ``source`` to ``target`` without its unused table styles (a plain copy if it is no DOCX)."""
+    """Write ``source`` to ``target`` without its unused styles (a plain copy if it is no DOCX)."""
     try:
         with zipfile.ZipFile(source) as archive:
             members = [(info, archive.read(info)) for info in archive.infolist()]
@@ -48,43 +56,54 @@ def write_print_copy(source: Path, target: Path) -> None:
 
 
 def pruned_styles(parts: dict[str, bytes]) -> bytes | None:
-    """``word/styles.xml`` of ``parts`` without unreferenced table styles; None when it has no table style."""
+    """``word/styles.xml`` of ``parts`` without unreferenced styles; None when it has none to drop."""
     styles = parts.get(STYLES)
-    if styles is None or b'w:type="table"' not in styles:
+    if styles is None:
         return None
-    key = (hashlib.sha256(styles).digest(), frozenset(_table_style_references(parts)))
+    droppable = frozenset({"table"} if _fields_name_styles(parts) else {"table", "paragraph", "character", "numbering"})
+    key = (hashlib.sha256(styles).digest(), frozenset(_style_references(parts)), droppable)
     with _lock:
         if key not in _pruned:
-            _pruned[key] = _prune(styles, key[1])
+            _pruned[key] = _prune(styles, key[1], droppable)
         return _pruned[key]
 
 
-def _table_style_references(parts: dict[str, bytes]) -> set[str]:
-    """The style ids named by ``w:tblStyle`` or ``w:defaultTableStyle`` outside the style parts."""
+def _content_parts(parts: dict[str, bytes]) -> Iterator[bytes]:
+    """The XML parts that may use styles: everything but the style definitions."""
+    return (data for name, data in parts.items() if name.lower().endswith(".xml") and not name.endswith(_STYLE_PARTS))
+
+
+def _fields_name_styles(parts: dict[str, bytes]) -> bool:
+    """Whether a field instruction may name a style (STYLEREF, or a TOC built from styles)."""
+    return any(_STYLE_FIELD.search(data) for data in _content_parts(parts))
+
+
+def _style_references(parts: dict[str, bytes]) -> set[str]:
+    """The style ids named by elements outside the style parts."""
     used: set[str] = set()
-    for name, data in parts.items():
-        if not name.lower().endswith(".xml") or name.endswith(_STYLE_PARTS) or not _REFERENCE.search(data):
-            continue
-        root = etree.fromstring(data)
-        for tag in ("tblStyle", "defaultTableStyle"):
-            used.update(node.get(f"{{{W}}}val", "") for node in root.iter(f"{{{W}}}{tag}"))
+    for data in _content_parts(parts):
+        if _REFERENCE.search(data):
+            root = etree.fromstring(data)
+            used.update(node.get(f"{{{W}}}val", "") for tag in _REFERRING
+                        for node in root.iter(f"{{{W}}}{tag}"))
     return used
 
 
-def _prune(styles: bytes, used: frozenset[str]) -> bytes:
+def _prune(styles: bytes, used: frozenset[str], droppable: frozenset[str]) -> bytes | None:
     root = etree.fromstring(styles)
-    tables = {node.get(f"{{{W}}}styleId", ""): node for node in root.iterfind(f"{{{W}}}style")
-              if node.get(f"{{{W}}}type") == "table"}
-    keep = set(used) | {sid for sid, node in tables.items() if node.get(f"{{{W}}}default") in ("1", "true", "on")}
+    nodes = {node.get(f"{{{W}}}styleId", ""): node for node in root.iterfind(f"{{{W}}}style")}
+    keep = set(used) | {sid for sid, node in nodes.items() if node.get(f"{{{W}}}default") in ("1", "true", "on")
+                        or node.get(f"{{{W}}}type", "paragraph") not in droppable}
     todo = list(keep)
-    while todo:  # a kept style keeps the styles it is based on
-        node = tables.get(todo.pop())
-        based = node.find(f"{{{W}}}basedOn") if node is not None else None
-        parent = based.get(f"{{{W}}}val", "") if based is not None else ""
-        if parent and parent not in keep:
-            keep.add(parent)
-            todo.append(parent)
-    unused = [node for sid, node in tables.items() if sid not in keep]
+    while todo:  # a kept style keeps the styles it names (based on, linked, next, …)
+        node = nodes.get(todo.pop())
+        named = {ref.get(f"{{{W}}}val", "") for tag in (*_REFERRING, *_STYLE_LINKS)
+                 for ref in node.iter(f"{{{W}}}{tag}")} if node is not None else set()
+        todo += [sid for sid in named - keep if sid]
+        keep |= named
+    unused = [node for sid, node in nodes.items() if sid not in keep]
+    if not unused:
+        return None
     for node in unused:
         root.remove(node)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
