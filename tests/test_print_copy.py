@@ -18,7 +18,7 @@ from lxml import etree
 
 from tests.conftest import ROOT
 from wir_letters.outputs.thumbnails import rasters
-from wir_letters.pdf._print_copy import STYLES, W, write_print_copy
+from wir_letters.pdf._print_copy import STYLES, W, pruned_styles, write_print_copy
 from wir_letters.pdf.convert import find_soffice
 
 TEMPLATE = ROOT / "templates" / "anschreiben.docx"
@@ -117,7 +117,8 @@ def test_unused_paragraph_and_character_styles_go_and_every_style_named_stays(tm
             "LightList-Accent1", "Title", "Normal", "DefaultParagraphFont", "TableNormal"} <= kept
     assert {"Heading2Char", "TitleChar", "IntenseQuoteChar"} <= kept  # linked character styles
     assert {"ListBullet", "ListNumber3"} <= kept  # named by the numbering definitions, used or not
-    assert {"Heading3", "Subtitle", "Quote", "Caption", "Emphasis", "LightGrid-Accent1"}.isdisjoint(kept)
+    assert {"Caption", "Header"} <= kept  # LibreOffice applies these by their name
+    assert {"Heading3", "Subtitle", "Quote", "Emphasis", "LightGrid-Accent1"}.isdisjoint(kept)
     assert len(kept) < len(_styles(source, None)) // 2
 
 
@@ -144,6 +145,68 @@ def _convert(source: Path, outdir: Path) -> Path:
     subprocess.run([find_soffice(), "--headless", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
                     "--outdir", str(outdir), str(source)], check=True, capture_output=True, timeout=180)
     return outdir / f"{source.stem}.pdf"
+
+
+def _styles_xml(*styles: str) -> str:
+    return f'<w:styles xmlns:w="{W}">{"".join(styles)}</w:styles>'
+
+
+def _style(sid: str, name: str, kind: str = "paragraph", extra: str = "", default: bool = False) -> str:
+    flag = ' w:default="1"' if default else ""
+    return f'<w:style w:type="{kind}" w:styleId="{sid}"{flag}><w:name w:val="{name}"/>{extra}</w:style>'
+
+
+def _kept(document: str, styles: str, **parts: str) -> set[str] | None:
+    """The style ids the print copy keeps for a document body ``document`` (None: styles.xml unchanged)."""
+    body = f'<w:document xmlns:w="{W}"><w:body>{document}</w:body></w:document>'
+    pruned = pruned_styles({STYLES: styles.encode(), "word/document.xml": body.encode(),
+                            **{name: data.encode() for name, data in parts.items()}})
+    if pruned is None:
+        return None
+    return {node.get(f"{{{W}}}styleId") for node in etree.fromstring(pruned).iterfind(f"{{{W}}}style")}
+
+
+UNUSED = _style("Unused", "Unused Style")
+
+
+def test_styles_libreoffice_finds_by_name_are_kept() -> None:
+    """This test ensures that styles used without their id stay: "Normal" without the default flag
+    (LibreOffice maps it by its name), a w:pStyle giving a style's name instead of its id, and the
+    styles LibreOffice applies by role (footnote reference, hyperlink)."""
+    normal = _style("Standard1", "Normal", extra="<w:rPr><w:sz w:val=\"40\"/></w:rPr>")
+    heading = _style("berschrift1", "heading 1")
+    notes = _style("Funote", "footnote reference", "character") + _style("Link", "Hyperlink", "character")
+    kept = _kept('<w:p><w:pPr><w:pStyle w:val="Heading 1"/></w:pPr></w:p><w:p/>',
+                 _styles_xml(normal, heading, notes, UNUSED, _style("Body", "Body", default=True)))
+    assert kept == {"Standard1", "berschrift1", "Funote", "Link", "Body"}
+
+
+def test_a_document_without_default_paragraph_style_keeps_its_paragraph_styles() -> None:
+    assert _kept("<w:p/>", _styles_xml(UNUSED, _style("T", "Fancy Table", "table"))) == {"Unused"}
+
+
+def test_a_style_id_defined_twice_keeps_every_style() -> None:
+    """This test ensures that with a duplicate style id (which definition counts is LibreOffice's
+    choice) nothing is dropped."""
+    styles = _styles_xml(_style("A", "A", extra='<w:basedOn w:val="B"/>'), _style("B", "B"), _style("A", "A"),
+                         _style("N", "Normal", default=True), UNUSED)
+    assert _kept('<w:p><w:pPr><w:pStyle w:val="A"/></w:pPr></w:p>', styles) is None
+
+
+@pytest.mark.parametrize("body", [
+    '<w:p><w:r><w:instrText> toc \\o "1-3" </w:instrText></w:r></w:p>',
+    '<w:p><w:fldSimple w:instr=" styleref Unused "/></w:p>',
+    '<w:altChunk r:id="rId9" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/>',
+], ids=["lower-case toc", "lower-case styleref", "altChunk"])
+def test_fields_naming_styles_in_any_case_and_imported_parts_keep_paragraph_styles(body: str) -> None:
+    styles = _styles_xml(_style("N", "Normal", default=True), UNUSED, _style("T", "Fancy Table", "table"))
+    assert _kept(body, styles) == {"N", "Unused"}
+
+
+def test_a_style_named_under_another_namespace_prefix_is_kept() -> None:
+    body = f'<x-w.1:p xmlns:x-w.1="{W}"><x-w.1:pPr><x-w.1:pStyle x-w.1:val="Unused"/></x-w.1:pPr></x-w.1:p>'
+    assert _kept(body, _styles_xml(_style("N", "Normal", default=True), UNUSED, _style("U2", "Other"))) \
+        == {"N", "Unused"}
 
 
 @pytest.mark.libreoffice

@@ -30,8 +30,11 @@ STYLES = "word/styles.xml"
 _REFERRING = ("pStyle", "rStyle", "tblStyle", "numStyle", "styleLink", "numStyleLink", "defaultTableStyle",
               "clickAndTypeStyle")  # elements naming a style by its id
 _STYLE_LINKS = ("basedOn", "link", "next")  # how a style names others
-_REFERENCE = re.compile(rb"<(?:\w+:)?(?:" + "|".join(_REFERRING).encode() + rb")[\s/>]")
-_STYLE_FIELD = re.compile(rb"STYLEREF|\bTOC\b")  # field instructions that name styles
+_BY_ROLE = frozenset({  # styles LibreOffice applies by their name, without an element naming them
+    "normal", "default paragraph font", "footnote text", "footnote reference", "endnote text", "endnote reference",
+    "line number", "page number", "hyperlink", "followedhyperlink", "header", "footer", "annotation text",
+    "annotation reference", "caption"})
+_NAMES_STYLES = re.compile(rb"STYLEREF|\bTOC\b|altChunk|aFChunk", re.IGNORECASE)  # fields naming styles, imported parts
 _STYLE_PARTS = ("styles.xml", "stylesWithEffects.xml")  # where styles are defined, not used
 _pruned: dict[tuple[bytes, frozenset[str], frozenset[str]], bytes | None] = {}  # (digest, used, droppable) -> styles
 _lock = threading.Lock()
@@ -60,7 +63,7 @@ def pruned_styles(parts: dict[str, bytes]) -> bytes | None:
     styles = parts.get(STYLES)
     if styles is None:
         return None
-    droppable = frozenset({"table"} if _fields_name_styles(parts) else {"table", "paragraph", "character", "numbering"})
+    droppable = frozenset({"table"} if _names_styles(parts) else {"table", "paragraph", "character", "numbering"})
     key = (hashlib.sha256(styles).digest(), frozenset(_style_references(parts)), droppable)
     with _lock:
         if key not in _pruned:
@@ -73,16 +76,17 @@ def _content_parts(parts: dict[str, bytes]) -> Iterator[bytes]:
     return (data for name, data in parts.items() if name.lower().endswith(".xml") and not name.endswith(_STYLE_PARTS))
 
 
-def _fields_name_styles(parts: dict[str, bytes]) -> bool:
-    """Whether a field instruction may name a style (STYLEREF, or a TOC built from styles)."""
-    return any(_STYLE_FIELD.search(data) for data in _content_parts(parts))
+def _names_styles(parts: dict[str, bytes]) -> bool:
+    """Whether styles may be used in ways not seen here: a field instruction naming them (STYLEREF, a
+    TOC built from styles; any letter case) or an imported document part (``w:altChunk``)."""
+    return any(_NAMES_STYLES.search(data) for name, data in parts.items() if not name.endswith(_STYLE_PARTS))
 
 
 def _style_references(parts: dict[str, bytes]) -> set[str]:
-    """The style ids named by elements outside the style parts."""
+    """The style ids (or names: LibreOffice accepts either) named by elements outside the style parts."""
     used: set[str] = set()
     for data in _content_parts(parts):
-        if _REFERENCE.search(data):
+        if b"tyle" in data:  # every referring element's name has it, whatever its namespace prefix
             root = etree.fromstring(data)
             used.update(node.get(f"{{{W}}}val", "") for tag in _REFERRING
                         for node in root.iter(f"{{{W}}}{tag}"))
@@ -92,8 +96,12 @@ def _style_references(parts: dict[str, bytes]) -> set[str]:
 def _prune(styles: bytes, used: frozenset[str], droppable: frozenset[str]) -> bytes | None:
     root = etree.fromstring(styles)
     nodes = {node.get(f"{{{W}}}styleId", ""): node for node in root.iterfind(f"{{{W}}}style")}
-    keep = set(used) | {sid for sid, node in nodes.items() if node.get(f"{{{W}}}default") in ("1", "true", "on")
-                        or node.get(f"{{{W}}}type", "paragraph") not in droppable}
+    if len(nodes) != len(root.findall(f"{{{W}}}style")):
+        return None  # a style id defined twice: which one counts is LibreOffice's choice, so keep them all
+    if not any(_is_default(node) and _kind(node) == "paragraph" for node in nodes.values()):
+        droppable = droppable & {"table"}  # no default paragraph style: LibreOffice picks one by its name
+    keep = {sid for sid, node in nodes.items() if sid in used or _name(node) in _BY_ROLE or _is_default(node)
+            or _name(node) in {name.lower() for name in used} or _kind(node) not in droppable}
     todo = list(keep)
     while todo:  # a kept style keeps the styles it names (based on, linked, next, …)
         node = nodes.get(todo.pop())
@@ -107,3 +115,17 @@ def _prune(styles: bytes, used: frozenset[str], droppable: frozenset[str]) -> by
     for node in unused:
         root.remove(node)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _kind(style: etree._Element) -> str:
+    return style.get(f"{{{W}}}type", "paragraph")
+
+
+def _is_default(style: etree._Element) -> bool:
+    return style.get(f"{{{W}}}default") in ("1", "true", "on")
+
+
+def _name(style: etree._Element) -> str:
+    """The style's name in lower case (LibreOffice matches Word's names without regard to case)."""
+    name = style.find(f"{{{W}}}name")
+    return (name.get(f"{{{W}}}val", "") if name is not None else "").lower()

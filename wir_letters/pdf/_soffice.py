@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,8 +25,8 @@ from wir_letters.inputs.values import Phrase
 INSTALL_HINT = N_("install LibreOffice: 'apt-get install libreoffice-writer-nogui' on Debian/Ubuntu, "
                   "or set WIR_LETTERS_SOFFICE to the soffice program")  # an English template, shown translated
 MALLOC_SETTING = "WIR_LETTERS_SOFFICE_MALLOC"  # a malloc library for soffice.bin to preload, or "system"
-JEMALLOC = ("/usr/lib/*-linux-gnu/libjemalloc.so.2", "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2",
-            "/usr/local/lib/libjemalloc.so.2")  # where distributions install jemalloc
+JEMALLOC = (f"/usr/lib/{sysconfig.get_config_var('MULTIARCH') or 'none'}/libjemalloc.so.2",  # this architecture's
+            "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2")
 RESTART = 81  # soffice.bin asks to be started again (a first start with a new profile does)
 MAX_STARTS = 3  # soffice.bin starts per call, restarts included
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -85,8 +86,7 @@ def malloc_library() -> str | None:
         return None if configured == "system" or not Path(configured).is_file() else configured
     if not sys.platform.startswith("linux"):
         return None
-    return next((str(path) for pattern in JEMALLOC for path in sorted(Path("/").glob(pattern.lstrip("/")))
-                 if path.is_file()), None)
+    return next((path for path in JEMALLOC if Path(path).is_file()), None)
 
 
 @dataclass(frozen=True)
