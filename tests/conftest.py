@@ -190,3 +190,15 @@ def fresh_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = 
     done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, cwd=cwd,
                           check=True, env=env)
     return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def offices(profiles: Path) -> list[int]:
+    """Live processes whose command line names a folder under ``profiles`` (soffice, soffice.bin)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(profiles) in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found

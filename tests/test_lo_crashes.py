@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import RECIPIENTS, ROOT, blank_pdf, make_template, write_campaign
+from tests.conftest import RECIPIENTS, ROOT, blank_pdf, make_template, offices, write_campaign
 from tests.pdftext import page_texts
 from wir_letters import build, load_campaign
 from wir_letters.pdf import convert
@@ -181,18 +181,6 @@ def test_a_damaged_document_with_little_space_left_is_reported_as_a_full_disk(tm
     converter = LibreOfficeConverter(tmp_path / "work", workers=1, min_free=2**62)
     with pytest.raises(DiskFull, match=rf"the disk holding {tmp_path / 'work'} is full \(\d+ MB free\)"):
         converter.convert_batch([ConversionJob(damaged, tmp_path / "damaged.pdf")], slot=0)
-
-
-def offices(profiles: Path) -> list[int]:
-    """Live processes whose command line names a folder under ``profiles`` (soffice, soffice.bin)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            if entry.name.isdigit() and str(profiles) in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                found.append(int(entry.name))
-        except OSError:
-            pass
-    return found
 
 
 def wait(condition: Callable[[], object], seconds: float) -> bool:

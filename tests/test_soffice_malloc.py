@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import offices
 from wir_letters.builder.results import BuildResult
 from wir_letters.pdf._soffice import JEMALLOC, malloc_library, office_environment
 from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
@@ -17,12 +18,11 @@ LETTERS = 4
 def _libraries_of_offices(root: Path, stop: threading.Event, seen: set[str]) -> None:
     """Collect the shared libraries mapped by live processes started with a profile under ``root``."""
     while not stop.wait(0.05):
-        for entry in Path("/proc").iterdir():
+        for pid in offices(root):
             try:
-                if entry.name.isdigit() and str(root) in (entry / "cmdline").read_bytes().decode(errors="replace"):
-                    seen.update(line.split()[-1] for line in (entry / "maps").read_text().splitlines()
-                                if line.endswith(".so") or ".so." in line)
-            except (OSError, IndexError):
+                seen.update(line.split()[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
+                            if line.endswith(".so") or ".so." in line)
+            except OSError:  # the process ended meanwhile
                 pass
 
 

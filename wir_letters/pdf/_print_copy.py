@@ -100,8 +100,9 @@ def _prune(styles: bytes, used: frozenset[str], droppable: frozenset[str]) -> by
         return None  # a style id defined twice: which one counts is LibreOffice's choice, so keep them all
     if not any(_is_default(node) and _kind(node) == "paragraph" for node in nodes.values()):
         droppable = droppable & {"table"}  # no default paragraph style: LibreOffice picks one by its name
-    keep = {sid for sid, node in nodes.items() if sid in used or _name(node) in _BY_ROLE or _is_default(node)
-            or _name(node) in {name.lower() for name in used} or _kind(node) not in droppable}
+    kept_names = _BY_ROLE | {value.lower() for value in used}  # LibreOffice's roles, and names used as ids
+    keep = {sid for sid, node in nodes.items()
+            if sid in used or _name(node) in kept_names or _is_default(node) or _kind(node) not in droppable}
     todo = list(keep)
     while todo:  # a kept style keeps the styles it names (based on, linked, next, …)
         node = nodes.get(todo.pop())
