@@ -3,8 +3,6 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := libreoffice-writer-nogui poppler-utils fonts-liberation2 fonts-dejavu-core \
-	fonts-crosextra-carlito python3-venv chromium python3-uno libjemalloc2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test setup system-deps catalogs messages clean bench bench-large bench-incremental bench-peers
@@ -45,10 +43,10 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg --no-location --sort-output -o wir_letters/locale/wir_letters.pot .
 	$(BIN)/pybabel -q update -i wir_letters/locale/wir_letters.pot -d wir_letters/locale -D wir_letters --no-fuzzy-matching
 
+# LibreOffice, fonts, poppler, Chromium, jemalloc; on Debian 12 LibreOffice from bookworm-backports
+# (LIBREOFFICE_BACKPORTS=0: the distribution's own)
 system-deps:
-	@if dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then echo "system packages: present"; else \
-		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y \
-		--no-install-recommends $(APT_PACKAGES); fi
+	@sh tools/system-deps.sh
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

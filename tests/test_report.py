@@ -126,7 +126,7 @@ def test_report_in_headless_chromium(report, tmp_path: Path) -> None:
 
     _, _, written = report
     index = written.path
-    assert Path(CHROMIUM).exists(), "make test installs chromium (APT_PACKAGES)"
+    assert Path(CHROMIUM).exists(), "make test installs chromium (tools/system-deps.sh)"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         problems: list[str] = []

@@ -30,6 +30,7 @@ from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._failures import check_space, converter_failed, failure_text
 from wir_letters.pdf._merged import Group, Outcome, plan, regroup, settle
+from wir_letters.pdf._profile_seed import drop_seed, keep_as_seed, start_from_seed
 from wir_letters.pdf._pdfnorm import normalize_pdf
 from wir_letters.pdf._print_copy import write_print_copy
 from wir_letters.pdf._soffice import INSTALL_HINT, Soffice, SofficeRun, find_soffice
@@ -242,6 +243,7 @@ class LibreOfficeConverter:
         With ``done``, each PDF is collected and reported as soon as it is complete."""
         self.profile_root.mkdir(parents=True, exist_ok=True)
         profile = self.profile_root / f"{PROFILE_PREFIX}{os.getpid()}-{slot}"
+        seeded = start_from_seed(profile, self.office.program)
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.profile_root))
         try:
             produced = {job: staging / "pdf" / f"{n:04d}.pdf" for n, job in enumerate(jobs)}
@@ -253,6 +255,10 @@ class LibreOfficeConverter:
                                     profile, progress)
             if run.failed:
                 shutil.rmtree(profile, ignore_errors=True)  # a crashed instance may leave it locked
+                if seeded:
+                    drop_seed(self.office.program)
+            elif not seeded:
+                keep_as_seed(profile, self.office.program)
             missing = [job for job, pdf in produced.items() if job not in collected and not self._collect(job, pdf)]
             return replace(run, made=len(jobs) - len(missing)), missing
         finally:

@@ -1,0 +1,146 @@
+"""Workers start from a copy of a LibreOffice profile made once (the seed), not from an empty one."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import offices
+from wir_letters.builder.results import BuildResult
+from wir_letters.pdf._profile_seed import drop_seed, keep_as_seed, seed_folder, start_from_seed
+from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
+
+LETTERS = 2
+
+
+@pytest.fixture()
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test's own (the session's seed stays untouched)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
+def _program(folder: Path) -> Path:
+    program = folder / "program" / "soffice.bin"
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"office")
+    return program
+
+
+def _profile(folder: Path) -> Path:
+    (folder / "user").mkdir(parents=True)
+    (folder / "user" / "registrymodifications.xcu").write_text("<items/>", "utf-8")
+    (folder / ".lock").write_text("host,pid", "utf-8")
+    return folder
+
+
+def test_seed_is_kept_once_copied_without_lock_and_dropped(cache: Path, tmp_path: Path) -> None:
+    """This test ensures that the first kept profile becomes the seed (without soffice's lock file), that a
+    second one does not replace it, that a new profile starts as its copy, and that an existing one is left."""
+    program = str(_program(tmp_path))
+    keep_as_seed(_profile(tmp_path / "first"), program)
+    seed = seed_folder(program)
+    assert seed is not None and seed.is_relative_to(cache)
+    assert (seed / "user" / "registrymodifications.xcu").read_text("utf-8") == "<items/>"
+    assert not (seed / ".lock").exists()
+
+    second = _profile(tmp_path / "second")
+    (second / "user" / "registrymodifications.xcu").write_text("<other/>", "utf-8")
+    keep_as_seed(second, program)
+    assert (seed / "user" / "registrymodifications.xcu").read_text("utf-8") == "<items/>"
+    assert [p.name for p in seed.parent.iterdir()] == [seed.name]  # no scratch copy left behind
+
+    assert start_from_seed(tmp_path / "worker", program)
+    assert (tmp_path / "worker" / "user" / "registrymodifications.xcu").read_text("utf-8") == "<items/>"
+    assert not start_from_seed(second, program)  # a profile in use is never overwritten
+    assert (second / "user" / "registrymodifications.xcu").read_text("utf-8") == "<other/>"
+
+    drop_seed(program)
+    assert not seed.exists()
+    assert not start_from_seed(tmp_path / "another", program)
+
+
+def test_an_upgraded_office_gets_its_own_seed(cache: Path, tmp_path: Path) -> None:
+    """This test ensures that the seed of one LibreOffice installation is not used for another: a changed
+    soffice.bin (an upgrade) has a different seed folder."""
+    program = _program(tmp_path)
+    before = seed_folder(str(program))
+    program.write_bytes(b"office, upgraded")
+    os.utime(program, ns=(1, 1))
+    assert seed_folder(str(program)) != before
+
+
+def test_no_cache_folder_means_a_new_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that a cache folder that cannot be written only means an empty profile."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", "utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    program = str(_program(tmp_path))
+    keep_as_seed(_profile(tmp_path / "first"), program)
+    assert not start_from_seed(tmp_path / "worker", program)
+    assert not (tmp_path / "worker").exists()
+
+
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes], set[int]]:
+    """Convert the first cover letters of the shipped build with a new converter; the PDFs and the pids
+    of the LibreOffice processes it started."""
+    letters = sorted(shipped_build.out.glob("*/anschreiben.docx"))[:LETTERS]
+    jobs = [ConversionJob(docx, folder / f"{docx.parent.name}.pdf") for docx in letters]
+    started: set[int] = set()
+    stop = threading.Event()
+
+    def watch() -> None:  # soffice.bin's own children (popen of helpers) are not counted
+        while not stop.wait(0.02):
+            started.update(pid for pid in offices(folder / "work") if _parent(pid) == os.getpid())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        failed = LibreOfficeConverter(folder / "work", workers=1).convert_batch(jobs, slot=0)
+    finally:
+        stop.set()
+        watcher.join()
+    assert failed == {}
+    return {job.target.name: job.target.read_bytes() for job in jobs}, started
+
+
+@pytest.mark.libreoffice
+def test_second_converter_starts_soffice_once_from_the_seed(
+        shipped_build: BuildResult, cache: Path, tmp_path: Path) -> None:
+    """This test ensures that the first conversion leaves a seed, that the next converter's soffice then
+    starts once (an empty profile makes it exit and start again), and that both make the same PDFs."""
+    fresh, fresh_started = _convert(shipped_build, tmp_path / "fresh")
+    seeds = list((cache / "wir-letters" / "lo-seed").iterdir())
+    assert len(seeds) == 1 and (seeds[0] / "user" / "registrymodifications.xcu").is_file()
+    assert len(fresh_started) >= 2  # the first start of an empty profile ends with "start me again"
+
+    seeded, seeded_started = _convert(shipped_build, tmp_path / "seeded")
+    assert len(seeded_started) == 1
+    assert seeded == fresh
+
+
+@pytest.mark.libreoffice
+def test_a_broken_seed_is_dropped_and_the_letters_still_convert(
+        shipped_build: BuildResult, cache: Path, tmp_path: Path) -> None:
+    """This test ensures that a seed LibreOffice cannot start from (its ``user`` folder is a file) costs
+    only a retry: the PDFs are the same as from an empty profile, and a good seed replaces the broken one."""
+    good, _ = _convert(shipped_build, tmp_path / "good")
+    seed = next((cache / "wir-letters" / "lo-seed").iterdir())
+    for path in sorted(seed.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    (seed / "user").write_text("not a folder", "utf-8")
+
+    again, _ = _convert(shipped_build, tmp_path / "broken")
+    assert again == good
+    assert (seed / "user").is_dir()
