@@ -20,7 +20,8 @@ from tests.pdftext import page_texts
 from wir_letters.builder.build import build
 from wir_letters.inputs.campaign import load_campaign
 from wir_letters.outputs.thumbnails import rasters
-from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
+from wir_letters.pdf._soffice import Soffice, find_soffice
+from wir_letters.pdf.convert import PLACED_SINCE, ConversionJob, LibreOfficeConverter
 
 pytestmark = pytest.mark.libreoffice
 
@@ -36,9 +37,27 @@ def _field(code: str) -> str:
             f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>')
 
 
-def letter(path: Path, name: str, paragraphs: int, extra: str = "", numbered: bool = False) -> Path:
-    """A letter to ``name``: header with the name, footer "Seite x von y", ``paragraphs`` of text."""
+def letter(path: Path, name: str, paragraphs: int, extra: str = "", numbered: bool = False,
+           placed: str = "") -> Path:
+    """A letter to ``name``: header with the name, footer "Seite x von y", ``paragraphs`` of text.
+
+    ``placed`` ("frame" or "table"): it starts with a frame or a table positioned on the page and has
+    a first page of its own (header "Erste Seite", no footer), as letterheads made in Word do.
+    """
     document = docx.Document()
+    if placed == "frame":
+        frame = document.add_paragraph(f"Absender für {name}")
+        frame._p.get_or_add_pPr().append(parse_xml(
+            f'<w:framePr {W} w:w="4000" w:h="700" w:hRule="exact" w:hAnchor="page" w:vAnchor="page" '
+            'w:x="1200" w:y="900" w:wrap="around"/>'))
+    elif placed == "table":  # like the information block of the shipped cover letter
+        table = document.add_table(rows=2, cols=1)
+        table.cell(0, 0).text, table.cell(1, 0).text = "Geschäftszeichen", f"Az. für {name}"
+        table._tbl.tblPr.append(parse_xml(
+            f'<w:tblpPr {W} w:vertAnchor="page" w:horzAnchor="page" w:tblpX="7000" w:tblpY="2800"/>'))
+    if placed:
+        document.sections[0].different_first_page_header_footer = True
+        document.sections[0].first_page_header.paragraphs[0].text = f"Erste Seite: {name}"
     document.add_paragraph(f"Brief an {name}{extra}")
     for n in range(paragraphs):
         document.add_paragraph(f"{n + 1}. Absatz für {name}: " + FILLER * 3,
@@ -63,10 +82,12 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     sources = [letter(folder / "src" / f"brief{n}.docx", name, 14 + 9 * (n % 3)) for n, name in enumerate(NAMES)]
     unsafe = {"numbered": letter(folder / "src" / "numbered.docx", "Stadt Fulda", 4, numbered=True),
               "glyph": letter(folder / "src" / "glyph.docx", "Stadt Hanau", 4, extra=" – Ődön")}
+    placed = [letter(folder / "src" / f"placed{n}.docx", name, 12 + 9 * n, placed=kind)
+              for n, (name, kind) in enumerate(zip(NAMES, ("frame", "table")))]
     campaign = load_campaign(SHIPPED_CAMPAIGN)
     build(campaign, out=folder / "shipped", only=["kassel", "fulda", "landkreis-fulda"], converter=FakeConverter())
     shipped = sorted((folder / "shipped").glob("*/*.docx"))
-    everything = sources + list(unsafe.values()) + shipped
+    everything = sources + list(unsafe.values()) + shipped + placed
 
     def jobs(kind: str, docs: list[Path]) -> list[ConversionJob]:
         return [ConversionJob(d, folder / kind / f"{d.parent.name}-{d.stem}.pdf") for d in docs]
@@ -77,7 +98,8 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     assert merged.convert_batch(jobs("merged", everything), 0) == {}
     regrouped = LibreOfficeConverter(folder / "work-again", workers=1)
     assert regrouped.convert_batch(jobs("again", sources[3:] + sources[:1]), 0) == {}
-    return {"folder": folder, "sources": sources, "unsafe": unsafe, "shipped": shipped, "notes": merged.notes}
+    return {"folder": folder, "sources": sources, "unsafe": unsafe, "shipped": shipped, "placed": placed,
+            "notes": merged.notes}
 
 
 def _pdf(converted: dict[str, object], kind: str, source: Path) -> Path:
@@ -111,14 +133,39 @@ def test_page_numbers_headers_and_footers_are_each_letters_own(converted: dict[s
     assert len(set(counts)) > 1, counts  # letters of different lengths: "von y" is each letter's own
 
 
+def test_letters_with_a_first_page_and_a_frame_keep_their_page_numbers(converted: dict[str, object]) -> None:
+    """This test ensures that letters starting with a positioned frame and with a first page of their own
+    come out as converted alone (text and pixels) with "Seite x von y" counting from 1 in each, and that
+    they were merged where this LibreOffice keeps such pages after a section break (25.2 or later)."""
+    placed: list[Path] = converted["placed"]  # type: ignore[assignment]
+    notes: dict[Path, str] = converted["notes"]  # type: ignore[assignment]
+    by_source = {path.name: why for path, why in notes.items()}
+    for source, name in zip(placed, NAMES):
+        merged = _pdf(converted, "merged", source)
+        pages = page_texts(merged)
+        assert len(pages) > 2 and f"Erste Seite: {name}" in pages[0] and "Seite 1 von" not in pages[0]
+        for number, text in enumerate(pages[1:], start=2):
+            assert f"Seite {number} von {len(pages)}" in text and f"Empfänger: {name}" in text
+        assert pages == page_texts(_pdf(converted, "alone", source))
+        assert _pixels(merged) == _pixels(_pdf(converted, "alone", source)), source
+        if Soffice.of(find_soffice()).version() >= PLACED_SINCE:
+            assert merged.name not in by_source, by_source[merged.name]
+        else:
+            assert "first page" in by_source[merged.name]
+
+
 def test_letters_that_cannot_merge_are_converted_alone_with_the_reason(converted: dict[str, object]) -> None:
     notes: dict[Path, str] = converted["notes"]  # type: ignore[assignment]
     unsafe: dict[str, Path] = converted["unsafe"]  # type: ignore[assignment]
     by_source = {path.name: why for path, why in notes.items()}
     assert by_source["src-numbered.pdf"] == "it has a numbered list"
     assert by_source["src-glyph.pdf"] == "characters outside the shared font set: Ő"
-    for recipient in ("kassel", "fulda", "landkreis-fulda"):  # the cover letter has its own first-page header
-        assert "first page" in by_source[f"{recipient}-anschreiben.pdf"]
+    placed_merge = Soffice.of(find_soffice()).version() >= PLACED_SINCE
+    for recipient in ("kassel", "fulda", "landkreis-fulda"):  # the cover letter: own first page, positioned table
+        if placed_merge:  # merged, and compared page by page with the letter alone in the first test
+            assert f"{recipient}-anschreiben.pdf" not in by_source, by_source
+        else:
+            assert "first page" in by_source[f"{recipient}-anschreiben.pdf"]
     merged_names = [p for p in by_source if "anschreiben" not in p and not p.startswith("src-")]
     assert merged_names == []  # the calls were merged …
     assert not [name for name in by_source if name.startswith("src-brief")]  # … and the test letters

@@ -107,7 +107,7 @@ def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes]
     watcher = threading.Thread(target=watch)
     watcher.start()
     try:
-        failed = LibreOfficeConverter(folder / "work", workers=1).convert_batch(jobs, slot=0)
+        failed = LibreOfficeConverter(folder / "work", workers=1, merge=False).convert_batch(jobs, slot=0)
     finally:
         stop.set()
         watcher.join()

@@ -54,6 +54,8 @@ def merged_docx(letters: Sequence[Letter], counts: Sequence[int]) -> bytes:
                 freeze_numpages(node, count)
         _remap(sect, ids)
         _restart_numbers(sect)
+        if letter.placed:
+            content.insert(0, _hidden_paragraph())
         _mark(content, k)
         body.extend(content)
         if k < len(letters) - 1:
@@ -122,6 +124,19 @@ def _restart_numbers(sect: etree._Element) -> None:
         sect.append(numbers)
     else:
         anchor.addprevious(numbers)
+
+
+def _hidden_paragraph() -> etree._Element:
+    """An empty hidden paragraph to start a letter's section with.
+
+    LibreOffice puts a section's page style and page number restart on its first paragraph; when
+    that paragraph is inside a positioned table or frame, the restart is lost ("Seite 28 von 2").
+    A hidden empty paragraph takes no room (the pages stay pixel-identical) and keeps the restart.
+    """
+    paragraph = etree.Element(_w("p"))
+    properties = etree.SubElement(etree.SubElement(paragraph, _w("pPr")), _w("rPr"))
+    etree.SubElement(properties, _w("vanish"))
+    return paragraph
 
 
 def _mark(content: list[etree._Element], k: int) -> None:

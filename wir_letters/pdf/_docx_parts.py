@@ -5,8 +5,9 @@ but its body, headers and footers is byte-identical to theirs (the *template key
 nothing whose meaning depends on the rest of the document: notes and comments (their ids would
 collide), fields other than PAGE and NUMPAGES, numbered lists (numbering would continue from
 the letter before), several sections, a table as last element, a different first page or
-positioned frames (LibreOffice 7.4 misplaces both after a section break), or characters outside
-:data:`ALPHABET` (the glyphs every merged document renders first, see ``_docx_merge``).
+positioned frames (LibreOffice before 25.2 misplaces both after a section break; ``placed_ok``
+allows them where LibreOffice keeps them), or characters outside :data:`ALPHABET` (the glyphs
+every merged document renders first, see ``_docx_merge``).
 """
 
 from __future__ import annotations
@@ -48,11 +49,16 @@ class Letter:
     reason: str = ""
     own: list[str] = field(default_factory=list)  # header and footer parts, in relationship order
     numpages: bool = False  # a NUMPAGES field is printed somewhere
+    placed_ok: bool = False  # the LibreOffice converting it keeps a first page and frames after a section break
+    placed: bool = False  # it has a different first page or positioned frames, tables or pictures
 
 
-def read_letter(path: Path) -> Letter:
-    """Read ``path``; ``reason`` says why it must be converted alone (empty: it can merge), as a ``Phrase``."""
-    letter = Letter(path)
+def read_letter(path: Path, placed_ok: bool = False) -> Letter:
+    """Read ``path``; ``reason`` says why it must be converted alone (empty: it can merge), as a ``Phrase``.
+
+    ``placed_ok``: a different first page and positioned frames are no reason (LibreOffice 25.2 or later).
+    """
+    letter = Letter(path, placed_ok=placed_ok)
     try:
         with zipfile.ZipFile(path) as archive:
             letter.parts = {info.filename: archive.read(info) for info in archive.infolist()}
@@ -104,10 +110,14 @@ def _sections(letter: Letter, printed: list[etree._Element]) -> str:
     if body[-2].tag != f"{{{W}}}p":
         return Phrase(N_("it ends with a table"))
     if body[-1].find("w:titlePg", NS) is not None:
-        return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
+        letter.placed = True
+        if not letter.placed_ok:
+            return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
     if any(root.find(".//w:framePr", NS) is not None or root.find(".//w:tblpPr", NS) is not None
            or root.find(".//{*}anchor", NS) is not None for root in printed):
-        return Phrase(N_("it has positioned frames, tables or pictures"))
+        letter.placed = True
+        if not letter.placed_ok:
+            return Phrase(N_("it has positioned frames, tables or pictures"))
     return ""
 
 

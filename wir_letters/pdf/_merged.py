@@ -59,12 +59,13 @@ class Outcome(Generic[J]):
     alone: dict[J, str] = field(default_factory=dict)  # job -> why it is converted alone (a Phrase)
 
 
-def plan(jobs: Sequence[J], pages_seen: dict[str, int]) -> tuple[list[Group[J]], dict[J, str]]:
-    """Merged groups of ``jobs`` (same template, in order) and the jobs to convert alone, each with why."""
+def plan(jobs: Sequence[J], pages_seen: dict[str, int], placed_ok: bool = False) -> tuple[list[Group[J]], dict[J, str]]:
+    """Merged groups of ``jobs`` (same template, in order) and the jobs to convert alone, each with why.
+    ``placed_ok``: letters with a different first page or positioned frames may merge (see ``read_letter``)."""
     alone: dict[J, str] = {}
     by_key: dict[str, list[tuple[J, Letter]]] = {}
     for job in jobs:
-        letter = read_letter(job.source)
+        letter = read_letter(job.source, placed_ok)
         if letter.reason:
             alone[job] = letter.reason
         else:

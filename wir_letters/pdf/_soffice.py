@@ -7,7 +7,9 @@ with a parent-death signal: LibreOffice dies with the build even when the build 
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -117,6 +119,10 @@ class Soffice:
         """The installation that ``soffice`` (a name on PATH or a path) starts."""
         return cls(soffice, *office_program(soffice))
 
+    def version(self) -> tuple[int, int]:
+        """LibreOffice's major and minor version from ``--version`` ((0, 0) when it cannot be told)."""
+        return office_version(self.program)
+
     def run(self, files: list[Path], outdir: Path, profile: Path, timeout: float,
             export: str = "pdf:writer_pdf_Export", progress: Callable[[], None] | None = None) -> SofficeRun:
         """Convert ``files`` into ``outdir`` with ``profile``; start again when soffice.bin asks to.
@@ -169,6 +175,18 @@ def _watch(process: subprocess.Popen[bytes], outdir: Path, timeout: float,
         elif time.monotonic() - last_progress > timeout:
             kill_group(process)
             return SofficeRun(True, None)
+
+
+@functools.cache
+def office_version(program: str) -> tuple[int, int]:
+    """The version ``program --version`` prints ("LibreOffice 25.2.3.2 …"), asked once per program."""
+    try:
+        printed = subprocess.run([program, "--version"], stdin=subprocess.DEVNULL, capture_output=True,
+                                 timeout=30, check=False).stdout.decode(errors="replace")
+    except (OSError, subprocess.SubprocessError):
+        return (0, 0)
+    found = re.search(r"(\d+)\.(\d+)\.\d", printed)
+    return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
 def kill_group(process: subprocess.Popen[bytes]) -> None:

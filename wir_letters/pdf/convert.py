@@ -36,11 +36,12 @@ from wir_letters.pdf._print_copy import write_print_copy
 from wir_letters.pdf._soffice import INSTALL_HINT, Soffice, SofficeRun, find_soffice
 
 __all__ = [
-    "FILES_PER_CALL", "INSTALL_HINT", "MIN_FREE", "PROFILE_PATTERN", "PROFILE_PREFIX", "STAGING_PATTERN",
+    "FILES_PER_CALL", "INSTALL_HINT", "MIN_FREE", "PLACED_SINCE", "PROFILE_PATTERN", "PROFILE_PREFIX", "STAGING_PATTERN",
     "STAGING_PREFIX", "ConversionJob", "Converter", "LibreOfficeConverter", "SofficeRun", "find_soffice",
 ]
 
 FILES_PER_CALL = 200  # soffice silently skips files beyond ~250 arguments; stay below
+PLACED_SINCE = (25, 2)  # the first LibreOffice seen to keep a first page and frames after a section break
 MIN_FREE = 50 * 2**20  # bytes; a conversion failing with less free (or < 4× the DOCX) blames the disk
 PROFILE_PREFIX = "lo-profile-"  # + "<pid>-<slot>": a worker's LibreOffice profile in the profile root
 STAGING_PREFIX = ".convert-"  # a batch's scratch folder in the profile root, removed when the batch ends
@@ -136,7 +137,7 @@ class LibreOfficeConverter:
         """
         if not self.merge:
             return self._convert_alone(jobs, slot, done)
-        groups, alone = plan(jobs, self._pages_seen)
+        groups, alone = plan(jobs, self._pages_seen, placed_ok=self.office.version() >= PLACED_SINCE)
         self.notes.update((job.target, why) for job, why in alone.items())
         if not groups:
             return self._convert_alone(jobs, slot, done)

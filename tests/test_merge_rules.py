@@ -1,0 +1,48 @@
+"""Which letters may merge, by LibreOffice version, and what the merged DOCX gives each letter (no LibreOffice)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+from tests.test_merged_conversion import letter
+from wir_letters.pdf._docx_merge import merged_docx
+from wir_letters.pdf._docx_parts import NS, read_letter
+
+
+def _letter_starts(data: bytes) -> list[etree._Element]:
+    """The first paragraph of each letter in a merged DOCX (the one holding its ``WirMerge`` mark)."""
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")).find("w:body", NS)
+    assert body is not None
+    return [mark.getparent() for mark in body.iterfind(".//w:bookmarkStart", NS)
+            if mark.get(f"{{{NS['w']}}}name", "").startswith("WirMerge")]
+
+
+def test_first_page_and_positioned_frames_merge_only_where_libreoffice_keeps_them(tmp_path: Path) -> None:
+    """This test ensures that a letter with a first page of its own and a positioned table or frame is
+    converted alone for LibreOffice before 25.2 (with the reason), may merge otherwise, and that a plain
+    letter is not marked as placed."""
+    for kind in ("frame", "table"):
+        path = letter(tmp_path / f"{kind}.docx", "Stadt Kassel", 3, placed=kind)
+        old = read_letter(path)
+        assert "first page" in str(old.reason)
+        new = read_letter(path, placed_ok=True)
+        assert new.reason == "" and new.placed
+    plain = read_letter(letter(tmp_path / "plain.docx", "Stadt Kassel", 3), placed_ok=True)
+    assert plain.reason == "" and not plain.placed
+
+
+def test_placed_letters_start_with_a_hidden_empty_paragraph(tmp_path: Path) -> None:
+    """This test ensures that in a merged DOCX each placed letter's section starts with an empty hidden
+    paragraph that holds its mark (LibreOffice keeps the page number restart there), and a plain
+    letter's with its own first paragraph."""
+    placed = read_letter(letter(tmp_path / "placed.docx", "Stadt Kassel", 3, placed="table"), placed_ok=True)
+    plain = read_letter(letter(tmp_path / "plain.docx", "Stadt Kassel", 3), placed_ok=True)
+    first, second = _letter_starts(merged_docx([placed, plain], [1, 1]))
+    assert first.find("w:pPr/w:rPr/w:vanish", NS) is not None
+    assert first.find(".//w:t", NS) is None
+    assert second.find("w:pPr/w:rPr/w:vanish", NS) is None
+    assert "".join(second.itertext()) == "Brief an Stadt Kassel"
