@@ -29,7 +29,7 @@ if dpkg -s $PACKAGES $OFFICE >/dev/null 2>&1 && office_ok; then
   exit 0
 fi
 
-if [ -n "$backports" ] && ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if [ -n "$backports" ] && ! grep -rqsE "^[^#]*bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     | $SUDO tee "$SOURCE" >/dev/null
 fi
