@@ -11,6 +11,8 @@ from lxml import etree
 from tests.test_merged_conversion import letter
 from wir_letters.pdf._docx_merge import merged_docx
 from wir_letters.pdf._docx_parts import NS, read_letter
+from wir_letters.pdf._soffice import office_version
+from wir_letters.pdf.convert import PLACED_SINCE
 
 
 def _letter_starts(data: bytes) -> list[etree._Element]:
@@ -46,3 +48,17 @@ def test_placed_letters_start_with_a_hidden_empty_paragraph(tmp_path: Path) -> N
     assert first.find(".//w:t", NS) is None
     assert second.find("w:pPr/w:rPr/w:vanish", NS) is None
     assert "".join(second.itertext()) == "Brief an Stadt Kassel"
+
+
+def test_the_office_version_is_read_from_its_version_line(tmp_path: Path) -> None:
+    """This test ensures that the LibreOffice version deciding the rules above comes from what the program
+    prints for ``--version``, and that a program printing nothing usable counts as an old one."""
+    for name, printed, expected in (("new", "LibreOffice 25.2.3.2 520(Build:2)", (25, 2)),
+                                    ("old", "LibreOffice 7.4.7.2 40(Build:2)", (7, 4)),
+                                    ("odd", "no version here", (0, 0))):
+        program = tmp_path / name
+        program.write_text(f"#!/bin/sh\necho '{printed}'\n", "utf-8")
+        program.chmod(0o755)
+        assert office_version(str(program)) == expected
+    assert office_version(str(tmp_path / "missing")) == (0, 0)
+    assert (7, 4) < PLACED_SINCE <= (25, 2)

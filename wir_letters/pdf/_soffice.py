@@ -185,7 +185,7 @@ def office_version(program: str) -> tuple[int, int]:
                                  timeout=30, check=False).stdout.decode(errors="replace")
     except (OSError, subprocess.SubprocessError):
         return (0, 0)
-    found = re.search(r"(\d+)\.(\d+)\.\d", printed)
+    found = re.search(r"Office\S*\s+(\d+)\.(\d+)", printed)  # "LibreOffice 25.2.3.2", "LibreOfficeDev 25.8…"
     return (int(found.group(1)), int(found.group(2))) if found else (0, 0)
 
 
