@@ -29,7 +29,7 @@ with open(pids, "a") as f:
 files = [a for a in sys.argv[1:] if a.endswith(".docx")]
 if {mode!r} == "hang" and any(b"HANG" in zipfile.ZipFile(f).read("word/document.xml") for f in files):
     time.sleep(600)
-if {mode!r} == "crash" and not os.path.exists({flag!r}):
+if {mode!r} == "crash" and files and not os.path.exists({flag!r}):  # a conversion, not "--version"
     open({flag!r}, "w").close()
     os.kill(os.getpid(), signal.SIGSEGV)
 os.execv({soffice!r}, [{soffice!r}] + sys.argv[1:])

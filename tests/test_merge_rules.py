@@ -62,3 +62,26 @@ def test_the_office_version_is_read_from_its_version_line(tmp_path: Path) -> Non
         assert office_version(str(program)) == expected
     assert office_version(str(tmp_path / "missing")) == (0, 0)
     assert (7, 4) < PLACED_SINCE <= (25, 2)
+
+
+def _without_first_page(path: Path) -> Path:
+    """``path`` rewritten without ``w:titlePg``: positioned content is then the only thing to look at."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace(b"<w:titlePg/>", b"")
+    target = path.with_name(f"plain-{path.name}")
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return target
+
+
+def test_a_positioned_frame_or_table_alone_decides_too(tmp_path: Path) -> None:
+    """This test ensures that a positioned frame or table without a first page of its own is judged by
+    itself: converted alone for older LibreOffice, placed (with the hidden paragraph) for 25.2."""
+    for kind in ("frame", "table"):
+        path = _without_first_page(letter(tmp_path / f"{kind}.docx", "Stadt Kassel", 3, placed=kind))
+        assert b"titlePg" not in zipfile.ZipFile(path).read("word/document.xml")
+        assert "positioned" in str(read_letter(path).reason)
+        placed = read_letter(path, placed_ok=True)
+        assert placed.reason == "" and placed.placed

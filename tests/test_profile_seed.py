@@ -144,3 +144,27 @@ def test_a_broken_seed_is_dropped_and_the_letters_still_convert(
     again, _ = _convert(shipped_build, tmp_path / "broken")
     assert again == good
     assert (seed / "user").is_dir()
+
+
+def test_workers_saving_at_once_leave_one_whole_seed(cache: Path, tmp_path: Path) -> None:
+    """This test ensures that two workers of one build (threads of one process) saving their profiles at
+    the same moment leave one complete seed and no scratch copies."""
+    program = str(_program(tmp_path))
+    profiles = []
+    for name in ("one", "two"):
+        profile = _profile(tmp_path / name)
+        for n in range(300):
+            (profile / "user" / f"part{n}.xcu").write_text(name, "utf-8")
+        profiles.append(profile)
+    for _ in range(5):
+        drop_seed(program)
+        threads = [threading.Thread(target=keep_as_seed, args=(profile, program)) for profile in profiles]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seed = seed_folder(program)
+        assert seed is not None
+        parts = sorted(seed.glob("user/part*.xcu"))
+        assert len(parts) == 300 and len({p.read_text("utf-8") for p in parts}) == 1
+        assert [p.name for p in seed.parent.iterdir()] == [seed.name]

@@ -13,31 +13,38 @@ SOURCE=/etc/apt/sources.list.d/wir-letters-bookworm-backports.sources
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
-codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+codename=$( (. /etc/os-release && echo "${VERSION_CODENAME:-}") 2>/dev/null || true)
 backports=""
 if [ "$codename" = bookworm ] && [ "${LIBREOFFICE_BACKPORTS:-1}" != 0 ]; then
   backports=bookworm-backports
 fi
+
+installed() {  # every package named is installed ("ii"), not only remembered by its configuration
+  for package in "$@"; do
+    [ "$(dpkg-query -W -f '${db:Status-Abbrev}' "$package" 2>/dev/null)" = "ii " ] || return 1
+  done
+}
 
 office_ok() {  # the wanted LibreOffice is installed
   version=$(dpkg-query -W -f '${Version}' libreoffice-writer-nogui 2>/dev/null) || return 1
   [ -z "$backports" ] || case "$version" in *bpo12*) ;; *) return 1 ;; esac
 }
 
-if dpkg -s $PACKAGES $OFFICE >/dev/null 2>&1 && office_ok; then
+if installed $PACKAGES $OFFICE && office_ok; then
   echo "system packages: present"
   exit 0
 fi
 
-if [ -n "$backports" ] && ! grep -rqsE "^[^#]*bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+if [ -n "$backports" ] && ! cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources \
+    2>/dev/null | grep -qE "^[^#]*bookworm-backports"; then
   printf 'Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     | $SUDO tee "$SOURCE" >/dev/null
 fi
 $SUDO apt-get update
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get install -y --no-install-recommends $PACKAGES
+APT="$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends"  # env: sudo drops it
+$APT $PACKAGES
 if [ -n "$backports" ]; then
-  $SUDO apt-get install -y --no-install-recommends -t "$backports" $OFFICE
+  $APT -t "$backports" $OFFICE
 else
-  $SUDO apt-get install -y --no-install-recommends $OFFICE
+  $APT $OFFICE
 fi

@@ -5,8 +5,8 @@ but its body, headers and footers is byte-identical to theirs (the *template key
 nothing whose meaning depends on the rest of the document: notes and comments (their ids would
 collide), fields other than PAGE and NUMPAGES, numbered lists (numbering would continue from
 the letter before), several sections, a table as last element, a different first page or
-positioned frames (LibreOffice before 25.2 misplaces both after a section break; ``placed_ok``
-allows them where LibreOffice keeps them), or characters outside :data:`ALPHABET` (the glyphs
+positioned frames or tables (LibreOffice before 25.2 misplaces both after a section break;
+``placed_ok`` allows them where LibreOffice keeps them), floating pictures, or characters outside :data:`ALPHABET` (the glyphs
 every merged document renders first, see ``_docx_merge``).
 """
 
@@ -113,8 +113,10 @@ def _sections(letter: Letter, printed: list[etree._Element]) -> str:
         letter.placed = True
         if not letter.placed_ok:
             return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
+    if any(root.find(".//{*}anchor", NS) is not None for root in printed):  # floating pictures: not yet tested
+        return Phrase(N_("it has positioned frames, tables or pictures"))
     if any(root.find(".//w:framePr", NS) is not None or root.find(".//w:tblpPr", NS) is not None
-           or root.find(".//{*}anchor", NS) is not None for root in printed):
+           for root in printed):
         letter.placed = True
         if not letter.placed_ok:
             return Phrase(N_("it has positioned frames, tables or pictures"))

@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
+import threading
 from pathlib import Path
 
 SEED_DIR = "lo-seed"
@@ -57,20 +59,27 @@ def keep_as_seed(profile: Path, program: str) -> None:
     seed = seed_folder(program)
     if seed is None or seed.exists() or not profile.is_dir():
         return
-    scratch = seed.with_name(f".{seed.name}-{os.getpid()}.tmp")
+    scratch: Path | None = None
     try:
         seed.parent.mkdir(parents=True, exist_ok=True)
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(profile, scratch, symlinks=True, ignore=_SKIPPED)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{seed.name}-", suffix=".tmp", dir=seed.parent))  # own to this call
+        shutil.copytree(profile, scratch, symlinks=True, ignore=_SKIPPED, dirs_exist_ok=True)
         scratch.rename(seed)
-    except OSError:  # another build saved it first, or the cache cannot be written
+    except OSError:  # another worker or build saved it first, or the cache cannot be written
         pass
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 def drop_seed(program: str) -> None:
     """Delete the seed (a soffice that started from it failed)."""
     seed = seed_folder(program)
-    if seed is not None:
-        shutil.rmtree(seed, ignore_errors=True)
+    if seed is None:
+        return
+    doomed = seed.with_name(f".{seed.name}-dropped-{os.getpid()}-{threading.get_ident()}.tmp")
+    try:
+        seed.rename(doomed)  # readers see the whole seed or none, never half of it
+    except OSError:
+        return
+    shutil.rmtree(doomed, ignore_errors=True)

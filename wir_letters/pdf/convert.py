@@ -244,7 +244,7 @@ class LibreOfficeConverter:
         With ``done``, each PDF is collected and reported as soon as it is complete."""
         self.profile_root.mkdir(parents=True, exist_ok=True)
         profile = self.profile_root / f"{PROFILE_PREFIX}{os.getpid()}-{slot}"
-        seeded = start_from_seed(profile, self.office.program)
+        seeded = self.office.direct and start_from_seed(profile, self.office.program)  # not behind a wrapper
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.profile_root))
         try:
             produced = {job: staging / "pdf" / f"{n:04d}.pdf" for n, job in enumerate(jobs)}
@@ -258,9 +258,9 @@ class LibreOfficeConverter:
                 shutil.rmtree(profile, ignore_errors=True)  # a crashed instance may leave it locked
                 if seeded:
                     drop_seed(self.office.program)
-            elif not seeded:
-                keep_as_seed(profile, self.office.program)
             missing = [job for job, pdf in produced.items() if job not in collected and not self._collect(job, pdf)]
+            if not run.failed and not seeded and self.office.direct and len(missing) < len(jobs):
+                keep_as_seed(profile, self.office.program)  # a profile that made PDFs
             return replace(run, made=len(jobs) - len(missing)), missing
         finally:
             shutil.rmtree(staging, ignore_errors=True)
