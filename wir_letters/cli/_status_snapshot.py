@@ -28,6 +28,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from wir_letters.caches import user_cache
+
 _RACY_NS = 2_000_000_000  # a path changed this shortly before status began is not trusted
 _CODE = Path(__file__).resolve().parent.parent  # the wir_letters package
 _SKIP = (".py", ".pyc", ".so")  # code read by imports: covered by the key
@@ -50,10 +52,10 @@ def snapshot_file(arguments: Iterable[object], language: str) -> Path | None:
             sysconfig.get_paths()["purelib"], "wir_letters-*.dist-info", "METADATA")))]  # the version
         settings = sorted((k, v) for k, v in os.environ.items() if k.startswith("WIR_LETTERS_"))
         key = json.dumps([[str(a) for a in arguments], language, os.getcwd(), settings, code, installed])
-        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = user_cache("status")
     except (OSError, RuntimeError, KeyError):  # no working folder, no home
         return None
-    return Path(home) / "wir-letters" / "status" / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
+    return folder / f"{hashlib.sha256(key.encode()).hexdigest()}.json"
 
 
 def replay(snapshot: Path | None) -> bool:

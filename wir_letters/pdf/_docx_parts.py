@@ -6,8 +6,8 @@ nothing whose meaning depends on the rest of the document: notes and comments (t
 collide), fields other than PAGE and NUMPAGES, numbered lists (numbering would continue from
 the letter before), several sections, a table as last element, a different first page or
 positioned frames or tables (LibreOffice before 25.2 misplaces both after a section break;
-``placed_ok`` allows them where LibreOffice keeps them), floating pictures, or characters outside :data:`ALPHABET` (the glyphs
-every merged document renders first, see ``_docx_merge``).
+``placed_ok`` allows them where LibreOffice keeps them), floating pictures, or characters outside
+:data:`ALPHABET` (the glyphs every merged document renders first, see ``_docx_merge``).
 """
 
 from __future__ import annotations
@@ -109,18 +109,15 @@ def _sections(letter: Letter, printed: list[etree._Element]) -> str:
         return Phrase(N_("its section starts as '{start}'"), {"start": kind.get(f"{{{W}}}val")})
     if body[-2].tag != f"{{{W}}}p":
         return Phrase(N_("it ends with a table"))
-    if body[-1].find("w:titlePg", NS) is not None:
-        letter.placed = True
-        if not letter.placed_ok:
-            return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
+    first_page = body[-1].find("w:titlePg", NS) is not None
+    if first_page and not letter.placed_ok:
+        return Phrase(N_("its first page differs from the others (LibreOffice 7.4 loses that after a section break)"))
+    positioned = Phrase(N_("it has positioned frames, tables or pictures"))
     if any(root.find(".//{*}anchor", NS) is not None for root in printed):  # floating pictures: not yet tested
-        return Phrase(N_("it has positioned frames, tables or pictures"))
-    if any(root.find(".//w:framePr", NS) is not None or root.find(".//w:tblpPr", NS) is not None
-           for root in printed):
-        letter.placed = True
-        if not letter.placed_ok:
-            return Phrase(N_("it has positioned frames, tables or pictures"))
-    return ""
+        return positioned
+    letter.placed = first_page or any(root.find(".//w:framePr", NS) is not None
+                                      or root.find(".//w:tblpPr", NS) is not None for root in printed)
+    return positioned if letter.placed and not letter.placed_ok else ""
 
 
 def field_names(root: etree._Element) -> list[str]:

@@ -21,6 +21,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from wir_letters.caches import user_cache
+
 SEED_DIR = "lo-seed"
 _SKIPPED = shutil.ignore_patterns(".lock", "*.tmp")  # what a running soffice keeps only for itself
 
@@ -31,17 +33,18 @@ def seed_folder(program: str) -> Path | None:
         binary = Path(program).resolve()
         stats = [(str(path), path.stat().st_size, path.stat().st_mtime_ns)
                  for path in (binary, binary.parent / "libmergedlo.so") if path.exists()]
-        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = user_cache(SEED_DIR)
     except (OSError, RuntimeError):  # no home folder
         return None
-    key = hashlib.sha256(repr(stats).encode()).hexdigest()[:24]
-    return Path(home) / "wir-letters" / SEED_DIR / key
+    return folder / hashlib.sha256(repr(stats).encode()).hexdigest()[:24]
 
 
 def start_from_seed(profile: Path, program: str) -> bool:
     """Copy the seed into ``profile`` when the profile does not exist yet; True when it did."""
+    if profile.exists():  # a later batch of the same worker: nothing to look up
+        return False
     seed = seed_folder(program)
-    if profile.exists() or seed is None or not seed.is_dir():
+    if seed is None or not seed.is_dir():
         return False
     try:
         shutil.copytree(seed, profile, symlinks=True, ignore=_SKIPPED)
