@@ -9,7 +9,8 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import docx
@@ -18,7 +19,7 @@ import yaml
 from pypdf import PdfWriter
 
 from wir_letters import BuildResult, build, cli, load_campaign
-from wir_letters.pdf.convert import ConversionJob
+from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
 from wir_letters.files import write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,3 +203,28 @@ def offices(profiles: Path) -> list[int]:
         except OSError:
             pass
     return found
+
+
+def convert_watched(shipped_build: BuildResult, folder: Path, letters: int,
+                    sample: Callable[[Path], Iterable[object]], merge: bool = True) -> tuple[dict[str, bytes], set[object]]:
+    """Convert the first ``letters`` cover letters of the shipped build with a new converter whose work
+    folder is ``folder / "work"``, calling ``sample(work folder)`` every 20 ms meanwhile; the PDFs by
+    name, and everything the samples gave."""
+    docs = sorted(shipped_build.out.glob("*/anschreiben.docx"))[:letters]
+    jobs = [ConversionJob(docx, folder / f"{docx.parent.name}.pdf") for docx in docs]
+    seen: set[object] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.02):
+            seen.update(sample(folder / "work"))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        failed = LibreOfficeConverter(folder / "work", workers=1, merge=merge).convert_batch(jobs, slot=0)
+    finally:
+        stop.set()
+        watcher.join()
+    assert failed == {}
+    return {job.target.name: job.target.read_bytes() for job in jobs}, seen

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import offices
+from tests.conftest import convert_watched, offices
 from wir_letters.builder.results import BuildResult
 from wir_letters.pdf._profile_seed import drop_seed, keep_as_seed, seed_folder, start_from_seed
-from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
 
 LETTERS = 2
 
@@ -92,27 +91,11 @@ def _parent(pid: int) -> int | None:
         return None
 
 
-def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes], set[int]]:
+def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes], set[object]]:
     """Convert the first cover letters of the shipped build with a new converter; the PDFs and the pids
-    of the LibreOffice processes it started."""
-    letters = sorted(shipped_build.out.glob("*/anschreiben.docx"))[:LETTERS]
-    jobs = [ConversionJob(docx, folder / f"{docx.parent.name}.pdf") for docx in letters]
-    started: set[int] = set()
-    stop = threading.Event()
-
-    def watch() -> None:  # soffice.bin's own children (popen of helpers) are not counted
-        while not stop.wait(0.02):
-            started.update(pid for pid in offices(folder / "work") if _parent(pid) == os.getpid())
-
-    watcher = threading.Thread(target=watch)
-    watcher.start()
-    try:
-        failed = LibreOfficeConverter(folder / "work", workers=1, merge=False).convert_batch(jobs, slot=0)
-    finally:
-        stop.set()
-        watcher.join()
-    assert failed == {}
-    return {job.target.name: job.target.read_bytes() for job in jobs}, started
+    of the LibreOffice processes it started (soffice.bin's own children, popen of helpers, not counted)."""
+    return convert_watched(shipped_build, folder, LETTERS,
+                           lambda work: [pid for pid in offices(work) if _parent(pid) == os.getpid()], merge=False)
 
 
 @pytest.mark.libreoffice

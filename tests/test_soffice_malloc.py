@@ -2,45 +2,32 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import offices
+from tests.conftest import convert_watched, offices
 from wir_letters.builder.results import BuildResult
 from wir_letters.pdf._soffice import JEMALLOC, malloc_library, office_environment
-from wir_letters.pdf.convert import ConversionJob, LibreOfficeConverter
 
 LETTERS = 4
 
 
-def _libraries_of_offices(root: Path, stop: threading.Event, seen: set[str]) -> None:
-    """Collect the shared libraries mapped by live processes started with a profile under ``root``."""
-    while not stop.wait(0.05):
-        for pid in offices(root):
-            try:
-                seen.update(line.split()[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
-                            if line.endswith(".so") or ".so." in line)
-            except OSError:  # the process ended meanwhile
-                pass
-
-
-def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes], set[str]]:
-    """Convert the first cover letters of the shipped build; their PDFs and the libraries soffice mapped."""
-    letters = sorted(shipped_build.out.glob("*/anschreiben.docx"))[:LETTERS]
-    jobs = [ConversionJob(docx, folder / f"{docx.parent.name}.pdf") for docx in letters]
+def _libraries(root: Path) -> set[str]:
+    """The shared libraries mapped by live processes started with a profile under ``root``."""
     seen: set[str] = set()
-    stop = threading.Event()
-    watcher = threading.Thread(target=_libraries_of_offices, args=(folder / "work", stop, seen))
-    watcher.start()
-    try:
-        failed = LibreOfficeConverter(folder / "work", workers=1).convert_batch(jobs, slot=0)
-    finally:
-        stop.set()
-        watcher.join()
-    assert failed == {}
-    return {job.target.name: job.target.read_bytes() for job in jobs}, seen
+    for pid in offices(root):
+        try:
+            seen.update(line.split()[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
+                        if line.endswith(".so") or ".so." in line)
+        except OSError:  # the process ended meanwhile
+            pass
+    return seen
+
+
+def _convert(shipped_build: BuildResult, folder: Path) -> tuple[dict[str, bytes], set[object]]:
+    """Convert the first cover letters of the shipped build; their PDFs and the libraries soffice mapped."""
+    return convert_watched(shipped_build, folder, LETTERS, _libraries)
 
 
 def test_jemalloc_is_installed_where_the_tests_run() -> None:
