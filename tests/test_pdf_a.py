@@ -41,7 +41,7 @@ def test_documents_and_bundles_are_pdf_a(tmp_path: Path) -> None:
         reader = PdfReader(pdf)
         root = reader.trailer["/Root"].get_object()
         xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
-        assert is_pdf_a(reader) and "<pdfaid:part>2</pdfaid:part>" in xmp and ">B</pdfaid:conformance>" in xmp, pdf
+        assert is_pdf_a(pdf) and "<pdfaid:part>2</pdfaid:part>" in xmp and ">B</pdfaid:conformance>" in xmp, pdf
         assert "/OutputIntents" in root, pdf
         assert _fonts_embedded(reader) == [], pdf
         assert "2017-01-16T00:00:00" in xmp and reader.metadata["/CreationDate"].startswith("D:20170116000000"), pdf

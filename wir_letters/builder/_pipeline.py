@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+import pikepdf
 
 from wir_letters.builder._fingerprint import Inputs, file_digest
 from wir_letters.builder._journal import Journal
@@ -61,7 +61,7 @@ class Pipeline:
         self.inflight: dict[str, ConversionJob] = {}  # DOCX digest -> the job converting it
         self.submitted: dict[Path, str] = {}  # PDF target of a submitted job -> its DOCX digest
         self.waiters: dict[str, list[ConversionJob]] = defaultdict(list)  # same digest, later jobs
-        self.attachments: dict[Path, PdfReader] = {}
+        self.attachments: dict[Path, pikepdf.Pdf] = {}  # opened once per build, closed by close()
         self.converted = 0
         self.cache_hits = 0
 
@@ -92,6 +92,9 @@ class Pipeline:
         self.pool.close()
         while self.pool.pending:
             self.collect(block=True)
+        for attachment in self.attachments.values():
+            attachment.close()
+        self.attachments.clear()
 
     def collect(self, block: bool) -> None:
         """Take finished conversions; serve documents that waited for the same DOCX content."""
@@ -150,7 +153,7 @@ class Pipeline:
         del self.open[item.plan.recipient.id]
         try:
             self._check_and_bundle(item)
-        except (PyPdfError, ValueError, KeyError, TypeError) as err:  # a PDF pypdf cannot read or write
+        except (pikepdf.PdfError, ValueError, KeyError, TypeError) as err:  # a PDF qpdf cannot read or write
             item.result.fail(render(N_("the PDFs cannot be bundled: {kind}: {error}; run check, and export "
                                        "damaged attachments again as PDF"), {"kind": type(err).__name__, "error": err}))
         if not item.result.ok:
@@ -160,13 +163,14 @@ class Pipeline:
     def _check_and_bundle(self, item: _Open) -> None:
         if not item.result.ok:
             return
-        readers = {d.document.id: PdfReader(d.pdf) for d in item.plan.documents}
-        pages = {doc_id: len(reader.pages) for doc_id, reader in readers.items()}
-        self._check_pages(item, pages)
-        if item.result.ok and self.verify_text:
-            self._check_text(item)
-        if item.result.ok:
-            self._bundle(item, readers, pages)
+        with ExitStack() as opened:
+            pdfs = {d.document.id: opened.enter_context(pikepdf.open(d.pdf)) for d in item.plan.documents}
+            pages = {doc_id: len(pdf.pages) for doc_id, pdf in pdfs.items()}
+            self._check_pages(item, pages)
+            if item.result.ok and self.verify_text:
+                self._check_text(item)
+            if item.result.ok:
+                self._bundle(item, pdfs, pages)
 
     def _check_pages(self, item: _Open, pages: dict[str, int]) -> None:
         for doc in item.plan.documents:
@@ -183,9 +187,9 @@ class Pipeline:
             if problem:
                 item.result.fail(problem)
 
-    def _bundle(self, item: _Open, readers: dict[str, PdfReader], pages: dict[str, int]) -> None:
+    def _bundle(self, item: _Open, pdfs: dict[str, pikepdf.Pdf], pages: dict[str, int]) -> None:
         plan, result = item.plan, item.result
-        parts = [BundlePart(d.document.title, readers[d.document.id]) for d in plan.documents]
+        parts = [BundlePart(d.document.title, pdfs[d.document.id]) for d in plan.documents]
         parts += [BundlePart(a.title, self._attachment(a.file)) for a in self.campaign.attachments]
         result.pages = write_bundle(parts, plan.bundle, title=f"{self.campaign.title} – {plan.recipient.name}",
                                     author=self.campaign.sender.authority, day=self.campaign.date,
@@ -198,10 +202,10 @@ class Pipeline:
         for name in entry.dropped:  # output.keep: only the bundle (and what is kept) stays
             (self.layout.out / name).unlink(missing_ok=True)
 
-    def _attachment(self, path: Path) -> PdfReader:
+    def _attachment(self, path: Path) -> pikepdf.Pdf:
         """Open each attachment once per build: re-reading it for every bundle doubles the cost."""
         if path not in self.attachments:
-            self.attachments[path] = PdfReader(path)
+            self.attachments[path] = pikepdf.open(path)
         return self.attachments[path]
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence, Set as AbstractSet
 from pathlib import Path
 
 import jinja2
-from pypdf import PdfReader
 
 from wir_letters.inputs.campaign import Campaign
 from wir_letters.errors import InputError, Problem, RecipientError
@@ -76,7 +75,7 @@ def preflight(campaign: Campaign, listed: RecipientList, known_columns: bool = T
     used |= mail_columns(campaign)
     for i, attachment in enumerate(campaign.attachments):
         problem = attachment_problem(attachment.file, f"attachments[{i}].file")
-        if problem is None and campaign.output.pdf_a and not is_pdf_a(PdfReader(attachment.file)):
+        if problem is None and campaign.output.pdf_a and not is_pdf_a(attachment.file):
             problem = Problem(str(attachment.file), N_("is not PDF/A, so the bundles cannot be PDF/A (output.pdf_a)"),
                               field=f"attachments[{i}].file", code="attachment.not_pdf_a",
                               fix=N_("export it again as PDF/A-2b, or drop output.pdf_a"))

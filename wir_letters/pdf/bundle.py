@@ -1,4 +1,9 @@
-"""One PDF per recipient: the filled documents, then the attachments, one bookmark each."""
+"""One PDF per recipient: the filled documents, then the attachments, one bookmark each.
+
+qpdf (through pikepdf) copies the parts' pages with everything they use, in C++: a bundle of the
+shipped campaign's five documents and its attachment takes a fifth of the time pypdf needed, and
+the stream data is copied as it is, not decoded and compressed again.
+"""
 
 from __future__ import annotations
 
@@ -7,24 +12,22 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+import pikepdf
 
 from wir_letters.files import write_atomic
 from wir_letters.pdf._pdfnorm import pdf_date
 
-PRODUCER = "wir_letters (pypdf)"
+PRODUCER = "wir_letters (pikepdf)"
 
 
 @dataclass(frozen=True)
 class BundlePart:
-    """A PDF (already opened, so that a reader can serve many bundles) and its bookmark title."""
+    """A PDF (already opened, so that an attachment can serve many bundles) and its bookmark title."""
 
     title: str
-    pdf: PdfReader
+    pdf: pikepdf.Pdf
 
 
 def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date,
@@ -37,24 +40,29 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
 
     Returns:
         The page count of the bundle.
+
+    Raises:
+        pikepdf.PdfError: a part cannot be copied.
     """
-    writer = PdfWriter()
-    for part in parts:
-        writer.append(part.pdf, outline_item=part.title, import_outline=False)
-    writer.add_metadata({
-        "/Title": title,
-        "/Author": author,
-        "/Producer": PRODUCER,
-        "/CreationDate": pdf_date(day),
-        "/ModDate": pdf_date(day),
-    })
-    writer.page_mode = "/UseOutlines"
-    if pdf_a:
-        keep_pdf_a(writer, parts[0].pdf, title=title, author=author, day=day)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    write_atomic(target, buffer.getvalue(), durable=durable)
-    return len(writer.pages)
+    with pikepdf.new() as bundle:
+        starts = []
+        for part in parts:
+            starts.append(len(bundle.pages))
+            bundle.pages.extend(part.pdf.pages)
+        with bundle.open_outline() as outline:
+            outline.root.extend(pikepdf.OutlineItem(part.title, start) for part, start in zip(parts, starts))
+        bundle.trailer.Info = bundle.make_indirect(pikepdf.Dictionary(
+            Title=pikepdf.String(title), Author=pikepdf.String(author), Producer=pikepdf.String(PRODUCER),
+            CreationDate=pikepdf.String(pdf_date(day)), ModDate=pikepdf.String(pdf_date(day))))
+        bundle.Root.PageMode = pikepdf.Name.UseOutlines
+        if pdf_a:
+            keep_pdf_a(bundle, parts[0].pdf, title=title, author=author, day=day)
+        buffer = io.BytesIO()
+        bundle.save(buffer, deterministic_id=True, min_version=max(part.pdf.pdf_version for part in parts),
+                    stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False,
+                    object_stream_mode=pikepdf.ObjectStreamMode.disable, fix_metadata_version=False)
+        write_atomic(target, buffer.getvalue(), durable=durable)
+        return len(bundle.pages)
 
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -80,25 +88,24 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>"""
 
 
-def keep_pdf_a(writer: PdfWriter, first: PdfReader, *, title: str, author: str, day: dt.date) -> None:
+def keep_pdf_a(bundle: pikepdf.Pdf, first: pikepdf.Pdf, *, title: str, author: str, day: dt.date) -> None:
     """Give the bundle what PDF/A asks of its catalog: an output intent (the first part's ICC
     profile) and XMP metadata equal to the document information."""
-    intents = _catalog(first).get("/OutputIntents")
-    if intents is not None:
-        writer._root_object[NameObject("/OutputIntents")] = intents.get_object().clone(writer)
+    intents = first.Root.get("/OutputIntents")
+    if intents is not None:  # qpdf copies only indirect objects: the source is read, never saved
+        bundle.Root.OutputIntents = bundle.copy_foreign(intents if intents.is_indirect else first.make_indirect(intents))
     xmp = _XMP.format(title=escape(title), author=escape(author), producer=PRODUCER,
                       date=f"{day:%Y-%m-%d}T00:00:00")
-    stream = DecodedStreamObject()
-    stream.set_data(xmp.encode("utf-8"))
-    stream.update({NameObject("/Type"): NameObject("/Metadata"), NameObject("/Subtype"): NameObject("/XML")})
-    writer._root_object[NameObject("/Metadata")] = writer._add_object(stream)
+    bundle.Root.Metadata = bundle.make_stream(xmp.encode("utf-8"), Type=pikepdf.Name.Metadata,
+                                              Subtype=pikepdf.Name.XML)
 
 
-def is_pdf_a(reader: PdfReader) -> bool:
-    """Whether a PDF declares PDF/A conformance in its XMP metadata (``pdfaid:part``)."""
-    metadata = _catalog(reader).get("/Metadata")
-    return metadata is not None and b"pdfaid:part" in metadata.get_object().get_data()
-
-
-def _catalog(reader: PdfReader) -> DictionaryObject:
-    return cast(DictionaryObject, reader.trailer["/Root"].get_object())
+def is_pdf_a(pdf: Path) -> bool:
+    """Whether a PDF declares PDF/A conformance in its XMP metadata (``pdfaid:part``); False when
+    qpdf cannot read it."""
+    try:
+        with pikepdf.open(pdf) as document:
+            metadata = document.Root.get("/Metadata")
+            return isinstance(metadata, pikepdf.Stream) and b"pdfaid:part" in metadata.read_bytes()
+    except pikepdf.PdfError:
+        return False
