@@ -249,22 +249,23 @@ def measure_size(size: int, rounds: int) -> dict[str, Any]:
             "differing": differing}
 
 
-def summary(runs: list[Measured]) -> tuple[float, float]:
-    """Median seconds and the highest peak memory of the rounds."""
-    return statistics.median(m.seconds for m in runs), max(m.peak_mb for m in runs)
+def summary(runs: list[Measured]) -> tuple[float, float, float]:
+    """Median seconds and the highest peak memory (RSS, PSS) of the rounds."""
+    return (statistics.median(m.seconds for m in runs), max(m.peak_mb for m in runs),
+            max(m.peak_pss_mb for m in runs))
 
 
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| recipients (letters) | wir-letters build | Carbone 3, 2 factories | wir-letters / Carbone (time) "
-             "| peak memory wir-letters / Carbone | PDFs, pages each (wir / Carbone) | same text |",
-             "|---|---|---|---|---|---|---|"]
+             "| peak RSS wir-letters / Carbone | peak PSS wir-letters / Carbone | PDFs, pages each (wir / Carbone) | same text |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        ws, wm = summary(r["wir"])
-        cs, cm = summary(r["carbone"])
+        ws, wm, wp = summary(r["wir"])
+        cs, cm, cp = summary(r["carbone"])
         n = r["size"]
         same = "yes" if not r["differing"] else f"no: {len(r['differing'])} differ (e.g. {r['differing'][0]})"
         lines.append(f"| {n} | {ws:.1f} s, {n / ws:.1f} letters/s | {cs:.1f} s, {n / cs:.1f} letters/s "
-                     f"| {ws / cs:.2f} | {wm:.0f} / {cm:.0f} MB "
+                     f"| {ws / cs:.2f} | {wm:.0f} / {cm:.0f} MB | {wp:.0f} / {cp:.0f} MB "
                      f"| {r['wir_pdfs']} × {sorted(r['wir_pages'])} "
                      f"/ {r['carbone_pdfs']} × {sorted(r['carbone_pages'])} "
                      f"| {same} |")

@@ -146,7 +146,7 @@ def main() -> int:
         rows.append(measure_size(size, args.naive_sample, work))
         print(f"measured {size} recipients in {time.perf_counter() - started:.0f} s", flush=True)
     report = "\n".join([
-        "# Benchmark results",
+        f"## {dt.date.today().isoformat()}: `bench/run.py`",
         "",
         f"{dt.date.today().isoformat()}, {os.cpu_count()} cores, {libreoffice_version()}, "
         f"Python {sys.version.split()[0]}. Command: `python bench/run.py --sizes {args.sizes} "
@@ -163,10 +163,17 @@ def main() -> int:
         "of the process and all its children (LibreOffice included), sampled every 50 ms.",
         "",
     ])
-    (BENCH / "results.md").write_text(report, "utf-8")
+    _add_to_results(report)
     print(report)
     shutil.rmtree(work, ignore_errors=True)
     return 0
+
+
+def _add_to_results(section: str) -> None:
+    """Put ``section`` on top of bench/results.md, below its title; earlier results stay."""
+    results = BENCH / "results.md"
+    earlier = results.read_text("utf-8").removeprefix("# Benchmark results\n").lstrip("\n") if results.exists() else ""
+    results.write_text(f"# Benchmark results\n\n{section}\n{earlier}", "utf-8")
 
 
 if __name__ == "__main__":

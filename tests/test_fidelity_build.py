@@ -34,3 +34,33 @@ def test_value_cut_off_by_a_frame_fails_only_that_recipient(tmp_path: Path) -> N
     assert not by_id["lang"].ok and not (result.out / "lang.pdf").exists()
     assert error.startswith("t.docx: words missing from the PDF: ") and "Quokka" in error and "Zebra" in error
     assert "a frame, text box or table cell may be too small" in error
+
+
+def test_a_document_the_same_for_every_recipient_is_compared_once_and_fails_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test ensures that comparing a repeated document once per build still fails every
+    recipient it belongs to, while a document that differs is compared for each recipient."""
+    from wir_letters.builder import _pipeline
+
+    compared: list[str] = []
+    real = _pipeline.fidelity_problem
+
+    def counting(docx: Path, pdf: Path) -> str | None:
+        compared.append(docx.name)
+        return real(docx, pdf)
+
+    monkeypatch.setattr(_pipeline, "fidelity_problem", counting)
+    same = write_docx(tmp_path / "rahmen.docx", [
+        paragraph("Ausschreibung"),
+        paragraph(FRAME, "Dieser Vermerk ist viel zu lang für den kleinen Rahmen Zebra Quokka"),
+    ])
+    letter = write_docx(tmp_path / "brief.docx", [paragraph("Brief an {{ recipient.name }}")])
+    rows = [dict(SHORT, id=f"r{n}", name=f"Stadt {n}") for n in range(3)]
+    campaign = write_campaign(tmp_path, rows, documents=[{"id": "brief", "title": "Brief", "template": str(letter)},
+                                                         {"id": "call", "title": "Call", "template": str(same)}])
+    result = build(load_campaign(campaign))
+    assert [r.ok for r in result.results] == [False, False, False]
+    for r in result.results:
+        assert (r.error or "").startswith("call.docx: words missing from the PDF: ") and "Quokka" in (r.error or "")
+        assert not (result.out / f"{r.id}.pdf").exists()
+    assert sorted(compared) == ["brief.docx"] * 3 + ["call.docx"]
