@@ -6,11 +6,14 @@ import os
 import threading
 from pathlib import Path
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pytest
 
 from tests.conftest import convert_watched, offices
 from wir_letters.builder.results import BuildResult
 from wir_letters.pdf._profile_seed import drop_seed, keep_as_seed, seed_folder, start_from_seed
+from wir_letters.pdf.convert import ConversionJob
+from wir_letters.pdf.warm import WarmConverter
 
 LETTERS = 2
 
@@ -61,6 +64,20 @@ def test_seed_is_kept_once_copied_without_lock_and_dropped(cache: Path, tmp_path
     drop_seed(program)
     assert not seed.exists()
     assert not start_from_seed(tmp_path / "another", program)
+
+
+def test_scratch_copies_left_by_a_killed_build_are_removed(cache: Path, tmp_path: Path) -> None:
+    """This test ensures that half-made seed copies a killed build left behind do not pile up in the cache:
+    an old one goes when the next seed is saved, one that may still be in use stays."""
+    program = str(_program(tmp_path))
+    seed = seed_folder(program)
+    assert seed is not None
+    old, recent = seed.parent / f".{seed.name}-killed.tmp", seed.parent / f".{seed.name}-busy.tmp"
+    for scratch in (old, recent):
+        (scratch / "user").mkdir(parents=True)
+    os.utime(old, (1, 1))
+    keep_as_seed(_profile(tmp_path / "first"), program)
+    assert seed.is_dir() and not old.exists() and recent.is_dir()
 
 
 def test_an_upgraded_office_gets_its_own_seed(cache: Path, tmp_path: Path) -> None:
@@ -151,3 +168,27 @@ def test_workers_saving_at_once_leave_one_whole_seed(cache: Path, tmp_path: Path
         parts = sorted(seed.glob("user/part*.xcu"))
         assert len(parts) == 300 and len({p.read_text("utf-8") for p in parts}) == 1
         assert [p.name for p in seed.parent.iterdir()] == [seed.name]
+
+
+def _pdf_text(data: bytes) -> list[str]:
+    document = pdfium.PdfDocument(data)
+    try:
+        return [document[n].get_textpage().get_text_range() for n in range(len(document))]
+    finally:
+        document.close()
+
+
+@pytest.mark.libreoffice
+def test_watch_mode_starts_from_the_seed_too(shipped_build: BuildResult, cache: Path, tmp_path: Path) -> None:
+    """This test ensures that watch mode's warm LibreOffice starts from a copy of the seed (a file put
+    into the seed is in its profile) and makes the same pages and text as the batch converter."""
+    batch, _ = _convert(shipped_build, tmp_path / "batch")  # leaves the seed
+    seed = next((cache / "wir-letters" / "lo-seed").iterdir())
+    (seed / "user" / "wir-letters-marker").write_text("from the seed", "utf-8")
+    name, first = sorted(batch.items())[0]
+    letter = shipped_build.out / Path(name).stem / "anschreiben.docx"
+    with WarmConverter(tmp_path / "warm", workers=1) as warm:
+        assert warm.convert_batch([ConversionJob(letter, tmp_path / "warm.pdf")], 0) == {}
+        [profile] = (tmp_path / "warm").glob("*/profile")
+        assert (profile / "user" / "wir-letters-marker").read_text("utf-8") == "from the seed"
+    assert _pdf_text((tmp_path / "warm.pdf").read_bytes()) == _pdf_text(first)

@@ -83,11 +83,24 @@ class _Watch:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "wir_letters", "watch", "-c", str(campaign), "--jobs", "1"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=campaign.parent,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "500"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "500", "PYTHONFAULTHANDLER": "1"})
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+
+    def exit_code(self, timeout: float) -> int:
+        """Its exit code; when it has not ended within ``timeout`` seconds, SIGABRT makes it print where
+        each of its threads is (faulthandler), and the test fails with that output."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.send_signal(signal.SIGABRT)
+            self.process.wait()
+            self.reader.join(timeout=10)
+            while not self.lines.empty():
+                self.seen.append(self.lines.get())
+            raise AssertionError("still running; its output:\n" + "\n".join(self.seen[-80:])) from None
 
     def end(self) -> None:
         """Kill it if it still runs, and close its output."""
@@ -150,7 +163,7 @@ def test_watch_rebuilds_the_changed_recipient_and_survives_a_broken_save(watchin
     assert _soffice_for(out)
     running.until("watching")
     running.process.send_signal(signal.SIGINT)
-    assert running.process.wait(timeout=30) == 130
+    assert running.exit_code(timeout=30) == 130
     assert _soffice_for(out) == []
 
 

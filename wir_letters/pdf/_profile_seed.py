@@ -19,12 +19,14 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 from wir_letters.caches import user_cache
 
 SEED_DIR = "lo-seed"
 _SKIPPED = shutil.ignore_patterns(".lock", "*.tmp")  # what a running soffice keeps only for itself
+STALE_SECONDS = 600.0  # a scratch copy this old was left by a killed build (a copy takes milliseconds)
 
 
 def seed_folder(program: str) -> Path | None:
@@ -65,6 +67,7 @@ def keep_as_seed(profile: Path, program: str) -> None:
     scratch: Path | None = None
     try:
         seed.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_scratch(seed.parent)
         scratch = Path(tempfile.mkdtemp(prefix=f".{seed.name}-", suffix=".tmp", dir=seed.parent))  # own to this call
         shutil.copytree(profile, scratch, symlinks=True, ignore=_SKIPPED, dirs_exist_ok=True)
         scratch.rename(seed)
@@ -86,3 +89,14 @@ def drop_seed(program: str) -> None:
     except OSError:
         return
     shutil.rmtree(doomed, ignore_errors=True)
+
+
+def _remove_stale_scratch(folder: Path) -> None:
+    """Delete the scratch copies (``.*.tmp``) that a build killed while saving or dropping a seed left."""
+    limit = time.time() - STALE_SECONDS
+    for scratch in folder.glob(".*.tmp"):
+        try:
+            if scratch.stat().st_mtime < limit:
+                shutil.rmtree(scratch, ignore_errors=True)
+        except OSError:
+            continue

@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import select
+import shutil
 import subprocess
 import time
 from concurrent.futures import Executor
@@ -19,6 +20,7 @@ from typing import Any
 from wir_letters.i18n import N_
 from wir_letters.inputs.values import Phrase
 from wir_letters.pdf._print_copy import write_print_copy
+from wir_letters.pdf._profile_seed import drop_seed, start_from_seed
 from wir_letters.pdf._soffice import MAX_STARTS, RESTART, Soffice, _die_with_parent, kill_group, office_environment
 
 READY_SECONDS = 90.0  # a first start with a new profile (and its restart) on a loaded machine
@@ -45,6 +47,11 @@ class Office:
         self._buffer = b""
 
     @property
+    def profile(self) -> Path:
+        """This soffice's LibreOffice profile."""
+        return self.folder / "profile"
+
+    @property
     def running(self) -> bool:
         """Both processes are up."""
         return all(p is not None and p.poll() is None for p in (self.soffice, self.helper))
@@ -62,6 +69,7 @@ class Office:
         """
         self.stop()
         (self.folder / "scratch").mkdir(parents=True, exist_ok=True)
+        seeded = self.office.direct and start_from_seed(self.profile, self.office.program)  # as a build's workers
         pipe = f"wir-letters-{os.getpid()}-{next(_PIPES)}"
         self.soffice = self._launch(self._soffice_command(pipe), self.office.direct)
         self.helper = self._launch([self.python, str(HELPER), pipe], False, pipes=True)
@@ -74,6 +82,9 @@ class Office:
                 self.soffice = self._launch(self._soffice_command(pipe), True)
                 continue
             self.stop()
+            if seeded:  # the seed may be what failed: the next start makes a new profile
+                drop_seed(self.office.program)
+                shutil.rmtree(self.profile, ignore_errors=True)
             raise OfficeDied(N_("did not start"))
         if not json.loads(line).get("ready"):
             raise OfficeDied(N_("helper said {line!r}"), line=line)
@@ -122,7 +133,7 @@ class Office:
 
     def _soffice_command(self, pipe: str) -> list[str]:
         return [self.office.program, "--headless", "--invisible", "--norestore", "--nologo", "--nodefault",
-                "--nolockcheck", f"-env:UserInstallation={(self.folder / 'profile').resolve().as_uri()}",
+                "--nolockcheck", f"-env:UserInstallation={self.profile.resolve().as_uri()}",
                 f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"]
 
     def _launch(self, command: list[str], direct: bool, pipes: bool = False) -> subprocess.Popen[bytes]:
