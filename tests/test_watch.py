@@ -76,6 +76,12 @@ def test_the_watch_loop_rebuilds_what_a_save_changed(tmp_path: Path) -> None:
     assert not thread.is_alive()
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """Undo an inherited "ignore SIGINT" (a test run started in the background by a non-interactive shell):
+    Python then leaves Ctrl-C ignored, as a program started that way should, and the Ctrl-C test means nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class _Watch:
     """``wir-letters watch`` in a subprocess, its output read line by line."""
 
@@ -83,7 +89,8 @@ class _Watch:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "wir_letters", "watch", "-c", str(campaign), "--jobs", "1"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=campaign.parent,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "500", "PYTHONFAULTHANDLER": "1"})
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "500", "PYTHONFAULTHANDLER": "1"},
+            preexec_fn=_ctrl_c_as_at_a_terminal)
         self.lines: queue.Queue[str] = queue.Queue()
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
