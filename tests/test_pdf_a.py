@@ -45,6 +45,7 @@ def test_documents_and_bundles_are_pdf_a(tmp_path: Path) -> None:
         assert "/OutputIntents" in root, pdf
         assert _fonts_embedded(reader) == [], pdf
         assert "2017-01-16T00:00:00" in xmp and reader.metadata["/CreationDate"].startswith("D:20170116000000"), pdf
+    assert all("/ID" in PdfReader(pdf).trailer for pdf in [kassel.bundle, *kassel.documents.values()])
     bundle_xmp = PdfReader(kassel.bundle).trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
     assert "Testkampagne – Magistrat der Stadt Kassel" in bundle_xmp
 

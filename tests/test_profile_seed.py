@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from pathlib import Path
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -76,8 +77,11 @@ def test_scratch_copies_left_by_a_killed_build_are_removed(cache: Path, tmp_path
     for scratch in (old, recent):
         (scratch / "user").mkdir(parents=True)
     os.utime(old, (1, 1))
-    keep_as_seed(_profile(tmp_path / "first"), program)
+    profile = _profile(tmp_path / "first")
+    os.utime(profile, (1, 1))  # an old worker profile: its copy must not look like an old scratch copy
+    keep_as_seed(profile, program)
     assert seed.is_dir() and not old.exists() and recent.is_dir()
+    assert seed.stat().st_mtime > time.time() - 600
 
 
 def test_an_upgraded_office_gets_its_own_seed(cache: Path, tmp_path: Path) -> None:

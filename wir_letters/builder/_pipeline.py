@@ -93,6 +93,10 @@ class Pipeline:
         self.pool.close()
         while self.pool.pending:
             self.collect(block=True)
+        self.close_attachments()
+
+    def close_attachments(self) -> None:
+        """Close the attachments opened for the bundles (also when the build stops early)."""
         for attachment in self.attachments.values():
             attachment.close()
         self.attachments.clear()
@@ -154,7 +158,7 @@ class Pipeline:
         del self.open[item.plan.recipient.id]
         try:
             self._check_and_bundle(item)
-        except (pikepdf.PdfError, ValueError, KeyError, TypeError) as err:  # a PDF qpdf cannot read or write
+        except (pikepdf.PikepdfError, ValueError, KeyError, TypeError) as err:  # a PDF qpdf cannot read or write
             item.result.fail(render(N_("the PDFs cannot be bundled: {kind}: {error}; run check, and export "
                                        "damaged attachments again as PDF"), {"kind": type(err).__name__, "error": err}))
         if not item.result.ok:

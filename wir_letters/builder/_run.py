@@ -113,6 +113,8 @@ class Run:
             if is_disk_full(err):
                 self._drop_unrecorded()
             raise
+        finally:
+            pipeline.close_attachments()
         pipeline.pool.join()
 
     def _inputs(self, plan: RecipientPlan) -> Inputs:

@@ -7,6 +7,7 @@ import zipfile
 from functools import lru_cache
 from pathlib import Path
 
+import pikepdf
 from lxml import etree
 from pypdf import PdfReader, PdfWriter
 
@@ -57,8 +58,9 @@ def _damaged_part(path: Path, key: str) -> Problem | None:
 def attachment_problem(path: Path, key: str = "") -> Problem | None:
     """Return why ``path`` cannot be appended to a bundle, or None for a readable, unencrypted PDF.
 
-    The PDF is read completely, as bundling reads it: every object copied and every page's
-    content decoded, so a file damaged in the middle is found here and not in the middle of a build.
+    The PDF is read completely: every page's content decoded and every object copied by pypdf,
+    and every page copied by qpdf as bundling copies it, so a file damaged in the middle is found
+    here and not in the middle of a build.
     """
     stat = path.stat()
     return _attachment_problem(path, key, stat.st_size, stat.st_mtime_ns)
@@ -76,11 +78,19 @@ def _attachment_problem(path: Path, key: str, size: int, mtime_ns: int) -> Probl
             return Problem(str(path), N_("has no pages"), field=key, fix=N_("name the right PDF in the campaign"),
                            code="attachment.no_pages")
         _read_completely(reader)
+        _copy_with_qpdf(path)
     except Exception as err:  # noqa: BLE001 - pypdf raises many types (PdfReadError, ValueError, KeyError …)
         return Problem(str(path), N_("cannot be read as a PDF: {error_type}: {error}"), field=key,
                        fix=N_("export it again as PDF, or name the right file in the campaign"),
                        code="attachment.unreadable", params={"error_type": type(err).__name__, "error": str(err)})
     return None
+
+
+def _copy_with_qpdf(path: Path) -> None:
+    """Copy every page with qpdf, as the bundles are made (raises what qpdf raises)."""
+    with pikepdf.open(path) as source, pikepdf.new() as copy:
+        copy.add_pages_from(source, outlines="ignore")
+        copy.save(io.BytesIO(), stream_decode_level=pikepdf.StreamDecodeLevel.none)
 
 
 def _read_completely(reader: PdfReader) -> None:

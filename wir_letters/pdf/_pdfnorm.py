@@ -37,7 +37,7 @@ def normalize_pdf(data: bytes, day: dt.date) -> bytes:
     data = _XMP_DATE.sub(lambda m: m.group(1) + xmp_date, data)
     try:
         return canonical_pdf(data)
-    except pikepdf.PdfError:
+    except pikepdf.PikepdfError:
         return _ids_from_content(data)
 
 
@@ -46,7 +46,7 @@ def canonical_pdf(data: bytes) -> bytes:
     are reached from the trailer, without LibreOffice's /DocChecksum, /ID from the content.
 
     Raises:
-        pikepdf.PdfError: qpdf cannot read ``data``.
+        pikepdf.PikepdfError: qpdf cannot read ``data``.
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         for key in ("/ID", "/DocChecksum"):

@@ -70,6 +70,7 @@ def keep_as_seed(profile: Path, program: str) -> None:
         _remove_stale_scratch(seed.parent)
         scratch = Path(tempfile.mkdtemp(prefix=f".{seed.name}-", suffix=".tmp", dir=seed.parent))  # own to this call
         shutil.copytree(profile, scratch, symlinks=True, ignore=_SKIPPED, dirs_exist_ok=True)
+        os.utime(scratch)  # copytree gave it the profile's time: it must not look stale to another saver
         scratch.rename(seed)
     except OSError:  # another worker or build saved it first, or the cache cannot be written
         pass

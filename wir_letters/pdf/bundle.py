@@ -42,13 +42,13 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
         The page count of the bundle.
 
     Raises:
-        pikepdf.PdfError: a part cannot be copied.
+        pikepdf.PikepdfError: a part cannot be copied.
     """
     with pikepdf.new() as bundle:
         starts = []
-        for part in parts:
+        for part in parts:  # with each part's form fields and named destinations (links to them)
             starts.append(len(bundle.pages))
-            bundle.pages.extend(part.pdf.pages)
+            bundle.add_pages_from(part.pdf, outlines="ignore")
         with bundle.open_outline() as outline:
             outline.root.extend(pikepdf.OutlineItem(part.title, start) for part, start in zip(parts, starts))
         bundle.trailer.Info = bundle.make_indirect(pikepdf.Dictionary(
@@ -107,5 +107,5 @@ def is_pdf_a(pdf: Path) -> bool:
         with pikepdf.open(pdf) as document:
             metadata = document.Root.get("/Metadata")
             return isinstance(metadata, pikepdf.Stream) and b"pdfaid:part" in metadata.read_bytes()
-    except pikepdf.PdfError:
+    except pikepdf.PikepdfError:  # damaged, encrypted
         return False
