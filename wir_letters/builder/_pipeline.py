@@ -61,7 +61,7 @@ class Pipeline:
         self.inflight: dict[str, ConversionJob] = {}  # DOCX digest -> the job converting it
         self.submitted: dict[Path, str] = {}  # PDF target of a submitted job -> its DOCX digest
         self.waiters: dict[str, list[ConversionJob]] = defaultdict(list)  # same digest, later jobs
-        self.attachments: dict[Path, pikepdf.Pdf] = {}  # opened once per build, closed by close()
+        self.attachments: dict[Path, pikepdf.Pdf] = {}  # opened once per build, see close_attachments
         self.text_checked: dict[tuple[str, str, str, str], str | None] = {}  # file digests and names -> problem
         self.converted = 0
         self.cache_hits = 0
@@ -93,10 +93,9 @@ class Pipeline:
         self.pool.close()
         while self.pool.pending:
             self.collect(block=True)
-        self.close_attachments()
 
     def close_attachments(self) -> None:
-        """Close the attachments opened for the bundles (also when the build stops early)."""
+        """Close the attachments opened for the bundles (the run calls it however the build ends)."""
         for attachment in self.attachments.values():
             attachment.close()
         self.attachments.clear()

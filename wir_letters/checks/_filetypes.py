@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import zipfile
 from functools import lru_cache
@@ -13,6 +14,7 @@ from pypdf import PdfReader, PdfWriter
 
 from wir_letters.errors import Problem
 from wir_letters.i18n import N_
+from wir_letters.pdf.bundle import BundlePart, bundle_bytes
 
 _DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _MACRO_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
@@ -87,10 +89,9 @@ def _attachment_problem(path: Path, key: str, size: int, mtime_ns: int) -> Probl
 
 
 def _copy_with_qpdf(path: Path) -> None:
-    """Copy every page with qpdf, as the bundles are made (raises what qpdf raises)."""
-    with pikepdf.open(path) as source, pikepdf.new() as copy:
-        copy.add_pages_from(source, outlines="ignore")
-        copy.save(io.BytesIO(), stream_decode_level=pikepdf.StreamDecodeLevel.none)
+    """Make a bundle of the PDF alone, with the bundles' own code (raises what qpdf raises)."""
+    with pikepdf.open(path) as source:
+        bundle_bytes([BundlePart(path.name, source)], title=path.name, author="", day=dt.date.today())
 
 
 def _read_completely(reader: PdfReader) -> None:

@@ -33,13 +33,25 @@ class BundlePart:
 def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, author: str, day: dt.date,
                  pdf_a: bool = False, durable: bool = True) -> int:
     """Merge ``parts`` into ``target`` (atomically; ``durable=False``: not synced to disk) with an
-    outline entry per part.
-
-    With ``pdf_a`` (every part is PDF/A) the bundle stays PDF/A: it gets the first part's output
-    intent and XMP metadata that declares PDF/A-2b and repeats the document information.
+    outline entry per part (see :func:`bundle_bytes`).
 
     Returns:
         The page count of the bundle.
+
+    Raises:
+        pikepdf.PikepdfError: a part cannot be copied.
+    """
+    data, pages = bundle_bytes(parts, title=title, author=author, day=day, pdf_a=pdf_a)
+    write_atomic(target, data, durable=durable)
+    return pages
+
+
+def bundle_bytes(parts: Sequence[BundlePart], *, title: str, author: str, day: dt.date,
+                 pdf_a: bool = False) -> tuple[bytes, int]:
+    """``parts`` merged into one PDF with an outline entry per part, and its page count.
+
+    With ``pdf_a`` (every part is PDF/A) the bundle stays PDF/A: it gets the first part's output
+    intent and XMP metadata that declares PDF/A-2b and repeats the document information.
 
     Raises:
         pikepdf.PikepdfError: a part cannot be copied.
@@ -61,8 +73,7 @@ def write_bundle(parts: Sequence[BundlePart], target: Path, *, title: str, autho
         bundle.save(buffer, deterministic_id=True, min_version=max(part.pdf.pdf_version for part in parts),
                     stream_decode_level=pikepdf.StreamDecodeLevel.none, compress_streams=False,
                     object_stream_mode=pikepdf.ObjectStreamMode.disable, fix_metadata_version=False)
-        write_atomic(target, buffer.getvalue(), durable=durable)
-        return len(bundle.pages)
+        return buffer.getvalue(), len(bundle.pages)
 
 
 _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
